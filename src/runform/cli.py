@@ -1,0 +1,146 @@
+"""Command line: ``runform analyze`` and ``runform demo``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .errors import RunformError
+from .pipeline import AnalysisConfig, RunnerInfo, analyze_keypoints, load_keypoints
+
+console = Console(stderr=False)
+err_console = Console(stderr=True)
+
+#: Rows of the printed summary: (label, summary key, unit, decimals).
+_TABLE_ROWS = (
+    ("Cadence", "cadence_spm", "steps/min", 1),
+    ("Shin angle at contact", "shin_angle_ic_deg", "deg", 1),
+    ("Foot strike angle", "foot_strike_angle_ic_deg", "deg", 1),
+    ("Knee flexion at contact", "knee_flexion_ic_deg", "deg", 1),
+    ("Knee flexion in stance (IC to peak)", "knee_flexion_excursion_deg", "deg", 1),
+    ("Overstride (heel ahead of hip)", "overstride_pct_leg", "% leg", 1),
+    ("Overstride", "overstride_cm", "cm", 1),
+    ("Trunk lean", "trunk_lean_deg", "deg", 1),
+    ("Contact time", "contact_time_s", "s", 3),
+    ("Flight time", "flight_time_s", "s", 3),
+    ("Duty factor", "duty_factor", "", 2),
+    ("Vertical oscillation", "vertical_oscillation_pct_leg", "% leg", 1),
+)
+
+
+def _fmt(v, nd: int) -> str:
+    return "-" if v is None else f"{v:.{nd}f}"
+
+
+def print_summary(analysis, paths: dict) -> None:
+    s = analysis.summary
+    table = Table(title=f"runform: {Path(analysis.input.path).name}")
+    table.add_column("metric")
+    table.add_column("median", justify="right")
+    table.add_column("left", justify="right")
+    table.add_column("right", justify="right")
+    table.add_column("unit")
+    for label, key, unit, nd in _TABLE_ROWS:
+        per = s.get("metrics", {}).get(key, {})
+        table.add_row(label, _fmt(s.get(key), nd), _fmt(per.get("left", {}).get("median"), nd),
+                      _fmt(per.get("right", {}).get("median"), nd), unit)
+    table.add_row("Foot strike", "", str(s.get("foot_strike_left") or "-"), str(s.get("foot_strike_right") or "-"), "")
+    table.add_row("Contacts (strides)", str(s.get("n_strides")), "", "", "")
+    console.print(table)
+    for name, text in analysis.quality.items():
+        console.print(f"[yellow]quality:[/yellow] {name}: {text}")
+    for name, path in paths.items():
+        console.print(f"{name}: {path}")
+
+
+def run_analysis(input_path: Path, out: Path, config: AnalysisConfig) -> dict:
+    """Analyze one input into ``out/<stem>/``; remove the folder again if we made it and failed."""
+    target = out / (input_path.stem or input_path.name)
+    created = not target.exists()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                      TextColumn("{task.completed}/{task.total} frames"), TimeRemainingColumn(),
+                      console=err_console, transient=True) as bar:
+            task = bar.add_task("pose", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total or None)
+
+            kp, info = load_keypoints(input_path, config, cache_dir=target, progress=progress)
+        analysis = analyze_keypoints(kp, info, config)
+        from .output import write_outputs
+
+        paths = write_outputs(analysis, target)
+        if (target / "pose.npz").exists():
+            paths["pose cache"] = target / "pose.npz"
+    except BaseException:
+        if created:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+    print_summary(analysis, paths)
+    return paths
+
+
+def _fail(err: Exception) -> None:
+    if os.environ.get("RUNFORM_DEBUG"):
+        raise err
+    if isinstance(err, RunformError):
+        err_console.print(f"[red]error:[/red] {err}", highlight=False)
+        sys.exit(err.exit_code)
+    err_console.print(f"[red]internal error:[/red] {type(err).__name__}: {err} (set RUNFORM_DEBUG=1 for details)",
+                      highlight=False)
+    sys.exit(70)
+
+
+@click.group()
+@click.version_option(package_name="runform")
+def main() -> None:
+    """Running-gait analysis from a side-on video or keypoint file."""
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("runform-output"), show_default=True,
+              help="Output folder; results go to OUT/<input name>/.")
+@click.option("--capture-fps", type=click.FloatRange(min=1), default=None,
+              help="Real capture rate of a slow-motion clip (e.g. 240 when a 240 fps clip plays at 30).")
+@click.option("--height-cm", type=click.FloatRange(min=50, max=250), default=None,
+              help="Runner height; gives distances in cm.")
+@click.option("--mass-kg", type=click.FloatRange(min=20, max=250), default=None,
+              help="Runner mass; gives vertical stiffness in kN/m.")
+@click.option("--keypoint-fps", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              help="Frame rate of an OpenPose JSON folder (the files carry no time).")
+def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, keypoint_fps) -> None:
+    """Analyze INPUT: a video, a .trc file or a folder of OpenPose *_keypoints.json."""
+    config = AnalysisConfig(runner=RunnerInfo(height_cm, mass_kg), capture_fps=capture_fps,
+                            openpose_fps=keypoint_fps)
+    try:
+        run_analysis(input_path, out, config)
+    except Exception as err:  # noqa: BLE001 - every failure becomes a one-line message
+        _fail(err)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("runform-output"), show_default=True)
+def demo(out: Path) -> None:
+    """Analyze a bundled, project-generated sample and print where the outputs are."""
+    from .demo import demo_input
+
+    try:
+        path = demo_input(out)
+        console.print(f"demo input (generated by runform): {path}")
+        run_analysis(path, out, AnalysisConfig())
+    except Exception as err:  # noqa: BLE001
+        _fail(err)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""Typed errors: each carries a one-line message fit for the command line."""
+
+
+class RunformError(Exception):
+    """Base class; the CLI prints ``str(err)`` and exits with ``exit_code``."""
+
+    exit_code = 1
+
+
+class InputNotFound(RunformError):
+    exit_code = 2
+
+
+class UnreadableInput(RunformError):
+    exit_code = 3
+
+
+class NoRunnerFound(RunformError):
+    exit_code = 4
+
+
+class NotEnoughData(RunformError):
+    exit_code = 5

@@ -1,0 +1,211 @@
+"""Gait events (initial contact, toe-off) from 2D kinematics alone.
+
+Method (chosen by measurement against force-plate events, see
+``scripts/validate_mocap.py``):
+
+* **Initial contact (IC)**: the forward peak of the heel relative to the pelvis
+  in the running direction (Zeni et al. 2008), refined to sub-frame time by a
+  parabola through the peak sample, plus a fixed delay ``ic_offset_s``. On running
+  the heel's forward excursion peaks slightly *before* touchdown; the delay was
+  measured as 27.7 ms (RBDS001 treadmill, forefoot/midfoot) and 23.3 ms (movetru
+  P01 overground, rearfoot), identical at 150/100, 60 and 30 Hz. Foot-height
+  thresholds and heel/toe vertical-acceleration peaks were also tried; they were
+  either strike-pattern dependent (a 1 % leg threshold: 2 ms error rearfoot,
+  +27 ms forefoot) or unreliable at 30 Hz.
+* **Toe-off (TO)**: the toe rising ``to_height_frac`` leg lengths above its
+  lowest point during the stance (linear interpolation between frames), searched
+  after IC. Falls back to the backward peak of the toe relative to the pelvis
+  plus ``to_zeni_offset_s`` when no rise is found.
+
+Heights use image coordinates (y down): height = -y. Works in any units, since
+thresholds scale with the leg length, and on treadmill and overground alike,
+since only positions relative to the pelvis or to the foot's own minimum enter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import butter, find_peaks, sosfiltfilt
+
+from ..geometry import leg_length, pelvis
+from ..keypoints import Keypoints
+
+
+@dataclass(frozen=True)
+class EventConfig:
+    """Settings for :func:`detect_stances`.
+
+    Attributes
+    ----------
+    cutoff_hz : float
+        Low-pass cut-off (Hz, 2nd-order zero-lag Butterworth) applied to the
+        horizontal foot-minus-pelvis signals; capped at 40 % of the frame rate.
+    height_cutoff_hz : float
+        Low-pass cut-off (Hz) for the toe height used for TO; capped likewise.
+    min_step_s : float
+        Minimum time (s) between two ICs of the same foot.
+    prominence_frac : float
+        Minimum peak prominence of the foot-minus-pelvis signal, as a fraction
+        of the leg length.
+    ic_offset_s : float
+        Delay (s, positive = later) from the heel's forward peak to IC.
+    to_height_frac : float
+        Toe rise above its stance minimum (fraction of leg length) that marks TO.
+    to_zeni_offset_s : float
+        Fallback: delay (s; negative = earlier) from the toe's backward peak to TO.
+    max_contact_s : float
+        Longest stance (s) searched for TO after IC.
+    """
+
+    cutoff_hz: float = 6.0
+    height_cutoff_hz: float = 12.0
+    min_step_s: float = 0.4
+    prominence_frac: float = 0.2
+    ic_offset_s: float = 0.025
+    to_height_frac: float = 0.0125
+    to_zeni_offset_s: float = -0.105
+    max_contact_s: float = 0.6
+
+
+@dataclass(frozen=True)
+class Stance:
+    """One foot contact.
+
+    Attributes
+    ----------
+    foot : str
+        ``"left"`` or ``"right"``.
+    ic_index, to_index : int, int or None
+        Frame nearest to initial contact / toe-off (None when TO not found).
+    ic_time_s, to_time_s : float, float or None
+        Sub-frame event times (s) on the keypoints' clock.
+    """
+
+    foot: str
+    ic_index: int
+    to_index: int | None
+    ic_time_s: float
+    to_time_s: float | None
+
+
+def _fill(x: np.ndarray) -> np.ndarray | None:
+    """Linearly fill NaNs (edges held); None when fewer than 4 finite samples."""
+    ok = np.isfinite(x)
+    if ok.sum() < 4:
+        return None
+    idx = np.arange(x.size)
+    return np.interp(idx, idx[ok], x[ok])
+
+
+def _lowpass(x: np.ndarray, fs: float, cutoff_hz: float) -> np.ndarray:
+    fc = min(cutoff_hz, 0.4 * fs)
+    sos = butter(2, fc / (fs / 2.0), output="sos")
+    if x.size <= 3 * (2 * sos.shape[0] + 1):
+        return x
+    return sosfiltfilt(sos, x)
+
+
+def _parabolic_time(t: np.ndarray, y: np.ndarray, i: int) -> float:
+    """Sub-frame time of the peak at sample ``i`` by a parabola through i-1, i, i+1."""
+    if 0 < i < y.size - 1:
+        a, b, c = y[i - 1], y[i], y[i + 1]
+        den = a - 2.0 * b + c
+        if den < 0:
+            off = float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
+            dt = t[i + 1] - t[i] if off > 0 else t[i] - t[i - 1]
+            return float(t[i] + off * dt)
+    return float(t[i])
+
+
+def _rise_time(t: np.ndarray, h: np.ndarray, i0: int, i1: int, rise: float) -> float | None:
+    """First time after the minimum of ``h[i0:i1+1]`` at which h exceeds min + rise."""
+    if i1 - i0 < 2:
+        return None
+    j = i0 + int(np.argmin(h[i0:i1 + 1]))
+    level = h[j] + rise
+    above = np.nonzero(h[j:i1 + 1] > level)[0]
+    if above.size == 0:
+        return None
+    k = j + int(above[0])
+    a, b = h[k - 1], h[k]
+    return float(t[k - 1] + (level - a) / (b - a) * (t[k] - t[k - 1]))
+
+
+def _nearest_index(t: np.ndarray, time_s: float) -> int:
+    return int(np.clip(np.searchsorted(t, time_s), 1, t.size - 1) - (
+        0 if abs(t[min(np.searchsorted(t, time_s), t.size - 1)] - time_s)
+        < abs(t[max(np.searchsorted(t, time_s) - 1, 0)] - time_s) else 1))
+
+
+def _foot_stances(kp: Keypoints, side: str, direction: int, leg: float,
+                  cfg: EventConfig) -> list[Stance]:
+    t, fs = kp.time_s, kp.fps
+    pel = pelvis(kp)[:, 0]
+    heel_x = _fill(direction * (kp.point(f"{side}_heel")[:, 0] - pel))
+    toe_x = _fill(direction * (kp.point(f"{side}_toe")[:, 0] - pel))
+    toe_h = _fill(-kp.point(f"{side}_toe")[:, 1])
+    if heel_x is None:
+        return []
+    heel_x = _lowpass(heel_x, fs, cfg.cutoff_hz)
+    dist = max(1, int(round(cfg.min_step_s * fs)))
+    peaks, _ = find_peaks(heel_x, distance=dist, prominence=cfg.prominence_frac * leg)
+    backs = np.array([], dtype=int)
+    if toe_x is not None:
+        toe_x = _lowpass(toe_x, fs, cfg.cutoff_hz)
+        backs, _ = find_peaks(-toe_x, distance=dist, prominence=cfg.prominence_frac * leg)
+    if toe_h is not None:
+        toe_h = _lowpass(toe_h, fs, cfg.height_cutoff_hz)
+    stances = []
+    for n, p in enumerate(peaks):
+        ic = _parabolic_time(t, heel_x, int(p)) + cfg.ic_offset_s
+        if ic > t[-1]:
+            continue
+        i_ic = _nearest_index(t, ic)
+        end_t = min(ic + cfg.max_contact_s, t[-1])
+        if n + 1 < len(peaks):
+            end_t = min(end_t, t[peaks[n + 1]])
+        i_end = int(np.searchsorted(t, end_t, side="right") - 1)
+        to = None
+        if toe_h is not None and i_end > i_ic:
+            to = _rise_time(t, toe_h, i_ic, i_end, cfg.to_height_frac * leg)
+        if to is None and toe_x is not None:
+            later = backs[(t[backs] > ic) & (t[backs] <= end_t + 0.2)]
+            if later.size:
+                to = _parabolic_time(t, -toe_x, int(later[0])) + cfg.to_zeni_offset_s
+                to = to if to > ic else None
+        i_to = _nearest_index(t, to) if to is not None else None
+        stances.append(Stance(side, i_ic, i_to, float(ic), to))
+    return stances
+
+
+def detect_stances(kp: Keypoints, direction: int, config: EventConfig = EventConfig()) -> list[Stance]:
+    """Detect stance phases of both feet from keypoints.
+
+    Parameters
+    ----------
+    kp : Keypoints
+        Keypoints (x right, y down) in any units; needs pelvis or hips, heels, toes.
+    direction : int
+        +1 when the runner faces +x (image right), -1 toward -x.
+    config : EventConfig
+        Detection settings.
+
+    Returns
+    -------
+    list of Stance
+        Sorted by IC time. Empty when the clip is too short or the feet are missing.
+    """
+    if len(kp) < 4 or direction not in (1, -1):
+        return []
+    leg = leg_length(kp)
+    if not np.isfinite(leg) or leg <= 0:
+        return []
+    out = []
+    for side in ("left", "right"):
+        out.extend(_foot_stances(kp, side, direction, leg, config))
+    return sorted(out, key=lambda s: s.ic_time_s)
+
+
+__all__ = ["EventConfig", "Stance", "detect_stances"]

@@ -1,0 +1,249 @@
+"""Video probing and frame-by-frame decoding with PyAV.
+
+Frames are streamed one at a time so memory stays constant in clip length.
+Rotation metadata (the container's display matrix, as phones write it) is
+applied, so every frame comes out upright as a player would show it.
+
+Timestamps are in **seconds from the first decoded frame** (the first frame is
+at 0.0), taken from each frame's presentation time so variable-frame-rate phone
+clips keep their real timing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import av
+import numpy as np
+
+from runform.errors import InputNotFound, UnreadableInput
+
+__all__ = ["VideoInfo", "probe_video", "iter_frames", "rotate_frame"]
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a video file holds.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The file.
+    width, height : int
+        Frame size in pixels *after* rotation is applied (as displayed).
+    rotation : int
+        Counter-clockwise display rotation in degrees as stored in the file
+        (PyAV's ``VideoFrame.rotation``; one of -90, 0, 90, 180 in practice).
+    fps : float
+        Nominal (average) frame rate of the file in Hz.
+    frame_count : int
+        Frame count from the container header, or an estimate
+        ``round(duration_s * fps)`` when the header has none. The number of
+        frames actually decoded may differ.
+    duration_s : float
+        Duration in seconds (NaN when unknown).
+    codec : str
+        Codec name, e.g. ``"h264"``.
+    """
+
+    path: Path
+    width: int
+    height: int
+    rotation: int
+    fps: float
+    frame_count: int
+    duration_s: float
+    codec: str
+
+
+def _check_exists(path: Path) -> None:
+    if not path.exists():
+        raise InputNotFound(f"input not found: {path}")
+    if not path.is_file():
+        raise UnreadableInput(f"not a file: {path}")
+
+
+def _open(path: Path):
+    """Open a container and return (container, video stream) or raise UnreadableInput."""
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
+        raise UnreadableInput(f"cannot read {path.name} as video: {_short(exc)}") from None
+    if not container.streams.video:
+        container.close()
+        raise UnreadableInput(f"{path.name} has no video stream")
+    return container, container.streams.video[0]
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def _stream_fps(stream) -> float:
+    for rate in (stream.average_rate, stream.guessed_rate, stream.base_rate):
+        if rate is not None and float(rate) > 0:
+            return float(rate)
+    return float("nan")
+
+
+def rotate_frame(image: np.ndarray, rotation: int | float) -> np.ndarray:
+    """Rotate an image so it displays upright.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, ...)
+        Decoded frame as stored.
+    rotation : int or float
+        Counter-clockwise display rotation in degrees (PyAV's
+        ``VideoFrame.rotation``); rounded to the nearest multiple of 90.
+
+    Returns
+    -------
+    ndarray
+        The rotated image (a contiguous copy when rotated, else ``image``).
+        A rotation of +90 turns the image counter-clockwise, so the stored
+        top-left corner ends up bottom-left.
+    """
+    k = int(round(float(rotation) / 90.0)) % 4
+    if k == 0:
+        return image
+    return np.ascontiguousarray(np.rot90(image, k=k))
+
+
+def probe_video(path) -> VideoInfo:
+    """Read a video's header and first frame.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Video file.
+
+    Returns
+    -------
+    VideoInfo
+
+    Raises
+    ------
+    InputNotFound
+        When the file does not exist.
+    UnreadableInput
+        When it is not a video, has no video stream or no frame decodes.
+    """
+    path = Path(path)
+    _check_exists(path)
+    container, stream = _open(path)
+    try:
+        fps = _stream_fps(stream)
+        duration = float("nan")
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration is not None:
+            duration = container.duration / av.time_base
+        first = _first_frame(container, stream, path)
+        rotation = int(round(first.rotation or 0))
+        w, h = first.width, first.height
+        if int(round(rotation / 90.0)) % 2:
+            w, h = h, w
+        count = int(stream.frames or 0)
+        if count <= 0 and math.isfinite(duration) and math.isfinite(fps):
+            count = int(round(duration * fps))
+        return VideoInfo(path=path, width=int(w), height=int(h), rotation=rotation,
+                         fps=fps, frame_count=count, duration_s=duration,
+                         codec=stream.codec_context.name)
+    finally:
+        container.close()
+
+
+def _first_frame(container, stream, path: Path):
+    try:
+        for frame in container.decode(stream):
+            return frame
+    except (av.error.FFmpegError, ValueError) as exc:
+        raise UnreadableInput(f"cannot decode {path.name}: {_short(exc)}") from None
+    raise UnreadableInput(f"no frame decodes in {path.name}")
+
+
+def iter_frames(path, capture_fps: float | None = None,
+                max_frames: int | None = None) -> Iterator[tuple[float, np.ndarray]]:
+    """Decode a video one frame at a time.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Video file.
+    capture_fps : float, optional
+        Frame rate the scene was *filmed* at, in Hz, for slow-motion clips
+        exported at a lower rate (e.g. filmed at 240, file plays at 30). Times
+        are then multiplied by ``file_fps / capture_fps`` so they are in
+        real-world seconds.
+    max_frames : int, optional
+        Stop after this many frames.
+
+    Yields
+    ------
+    time_s : float
+        Seconds since the first decoded frame (first frame is 0.0), from the
+        frame's presentation timestamp; ``index / fps`` when a frame has none.
+    image : ndarray, shape (H, W, 3), uint8
+        RGB frame, rotated upright per the file's display matrix.
+
+    Raises
+    ------
+    InputNotFound, UnreadableInput
+        As :func:`probe_video`; UnreadableInput also when no frame decodes.
+        Corrupt frames in the middle of a clip are skipped.
+    """
+    path = Path(path)
+    _check_exists(path)
+    if capture_fps is not None and not (capture_fps > 0):
+        raise ValueError(f"capture_fps must be positive, got {capture_fps}")
+    container, stream = _open(path)
+    fps = _stream_fps(stream)
+    scale = 1.0
+    if capture_fps is not None and math.isfinite(fps):
+        scale = fps / float(capture_fps)
+    stream.thread_type = "AUTO"
+    t0: float | None = None
+    last_t = -math.inf
+    n_out = 0
+    index = 0
+    try:
+        demux = container.demux(stream)
+        while True:
+            try:
+                packet = next(demux)
+            except StopIteration:
+                break
+            except (av.error.FFmpegError, ValueError):
+                break  # truncated / unreadable container tail
+            try:
+                frames = packet.decode()
+            except (av.error.FFmpegError, ValueError):
+                continue  # corrupt packet: skip
+            for frame in frames:
+                raw_t = frame.time
+                if raw_t is None:
+                    raw_t = index / fps if math.isfinite(fps) else float(index)
+                index += 1
+                if t0 is None:
+                    t0 = raw_t
+                t = (raw_t - t0) * scale
+                if t <= last_t:
+                    continue  # duplicate / out-of-order timestamp
+                try:
+                    image = frame.to_ndarray(format="rgb24")
+                except (av.error.FFmpegError, ValueError):
+                    continue
+                last_t = t
+                yield float(t), rotate_frame(image, frame.rotation or 0)
+                n_out += 1
+                if max_frames is not None and n_out >= max_frames:
+                    return
+    finally:
+        container.close()
+    if n_out == 0:
+        raise UnreadableInput(f"no frame decodes in {path.name}")
+

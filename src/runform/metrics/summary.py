@@ -1,0 +1,116 @@
+"""Session summary (median, IQR, stride count per metric and side) and quality flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..geometry import RunnerGeometry
+from ..keypoints import Keypoints
+
+#: Per-stride metrics summarised, with their units (for tables and reports).
+SUMMARY_METRICS: dict[str, str] = {
+    "shin_angle_ic_deg": "deg",
+    "foot_strike_angle_ic_deg": "deg",
+    "knee_flexion_ic_deg": "deg",
+    "knee_flexion_peak_stance_deg": "deg",
+    "knee_flexion_excursion_deg": "deg",
+    "overstride_pct_leg": "% leg",
+    "overstride_cm": "cm",
+    "trunk_lean_deg": "deg",
+    "contact_time_s": "s",
+    "flight_time_s": "s",
+    "step_time_s": "s",
+    "duty_factor": "",
+    "vertical_oscillation_pct_leg": "% leg",
+    "vertical_stiffness_kn_m": "kN/m",
+}
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    """Thresholds for the quality flags.
+
+    Attributes
+    ----------
+    min_strides_per_side : int
+        Fewer contacts than this on a side flags ``too_few_strides``.
+    min_key_confidence : float
+        Mean confidence of hips/knees/ankles/heels/toes below this flags ``low_visibility``.
+    max_far_leg_missing : float
+        Fraction of frames with the far leg missing above this flags ``far_leg_hidden``.
+    min_side_on_ratio : float
+        Foot length / shank length below this suggests the camera is not side-on
+        (a foot seen end-on looks short).
+    """
+
+    min_strides_per_side: int = 4
+    min_key_confidence: float = 0.6
+    max_far_leg_missing: float = 0.3
+    min_side_on_ratio: float = 0.25
+
+
+def _stats(values: list[float]) -> dict:
+    v = np.array([x for x in values if x is not None], dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return {"median": None, "iqr": None, "n": 0}
+    q1, med, q3 = np.percentile(v, [25, 50, 75])
+    return {"median": round(float(med), 4), "iqr": round(float(q3 - q1), 4), "n": int(v.size)}
+
+
+def summarize(strides: list[dict]) -> dict:
+    """Median/IQR/n of every metric, overall and per foot, plus cadence.
+
+    Cadence (steps/min) is 60 / median step time, the same definition as the
+    motion-capture ground truth, so one odd step does not move it.
+    """
+    out: dict = {}
+    step = _stats([s.get("step_time_s") for s in strides])
+    out["cadence_spm"] = round(60.0 / step["median"], 2) if step["median"] else None
+    out["n_strides"] = len(strides)
+    out["metrics"] = {}
+    for name in SUMMARY_METRICS:
+        entry = {"all": _stats([s.get(name) for s in strides])}
+        for foot in ("left", "right"):
+            entry[foot] = _stats([s.get(name) for s in strides if s["foot"] == foot])
+        out["metrics"][name] = entry
+        out[name] = entry["all"]["median"]
+    for foot in ("left", "right"):
+        classes = [s.get("foot_strike") for s in strides if s["foot"] == foot and s.get("foot_strike")]
+        out[f"foot_strike_{foot}"] = max(set(classes), key=classes.count) if classes else None
+    return out
+
+
+def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
+                  config: QualityConfig = QualityConfig()) -> dict:
+    """Flags for results that rest on weak data, each with a plain explanation."""
+    flags: dict[str, str] = {}
+    joints = ("hip", "knee", "ankle", "heel", "toe")
+    if kp.units == "px":
+        sides = [geom.near_side] if geom.near_side else ["left", "right"]
+        key_conf = float(np.mean([kp.conf(f"{s}_{j}").mean() for s in sides for j in joints]))
+        if key_conf < config.min_key_confidence:
+            flags["low_visibility"] = f"key landmarks seen with mean confidence {key_conf:.2f} (< {config.min_key_confidence})"
+        if geom.near_side:
+            far = "left" if geom.near_side == "right" else "right"
+            missing = float(np.mean([np.mean(kp.conf(f"{far}_{j}") < 0.5) for j in joints]))
+            if missing > config.max_far_leg_missing:
+                flags["far_leg_hidden"] = f"far ({far}) leg poorly seen in {missing:.0%} of frames; its metrics are less reliable"
+    with np.errstate(all="ignore"):
+        ratios = []
+        for s in ("left", "right"):
+            foot = np.hypot(*(kp.point(f"{s}_toe") - kp.point(f"{s}_heel")).T)
+            shank = np.hypot(*(kp.point(f"{s}_ankle") - kp.point(f"{s}_knee")).T)
+            ratios.append(foot / shank)
+        r = np.concatenate(ratios)
+        r = r[np.isfinite(r)]
+    if r.size and np.median(r) < config.min_side_on_ratio:
+        flags["not_side_on"] = (f"feet look short (foot/shank {np.median(r):.2f}); the camera is probably "
+                                "not side-on, so sagittal angles are underestimated")
+    for foot in ("left", "right"):
+        n = sum(1 for s in strides if s["foot"] == foot)
+        if n < config.min_strides_per_side:
+            flags[f"too_few_strides_{foot}"] = f"only {n} {foot}-foot contacts (< {config.min_strides_per_side}); medians are unstable"
+    return flags

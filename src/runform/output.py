@@ -1,0 +1,102 @@
+"""Writers for metrics.json and strides.csv. Every file is written atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from . import __version__
+from .metrics.proxies import PROXY_NOTES
+from .pipeline import Analysis
+
+#: Bumped when a field changes meaning or is removed (adding fields does not bump it).
+SCHEMA_VERSION = "1.0"
+
+#: Column order of strides.csv; the same keys appear in metrics.json ``strides``.
+STRIDE_COLUMNS = (
+    "foot", "ic_time_s", "to_time_s", "contact_time_s", "flight_time_s", "step_time_s", "duty_factor",
+    "shin_angle_ic_deg", "foot_strike_angle_ic_deg", "foot_strike", "knee_flexion_ic_deg",
+    "knee_flexion_peak_stance_deg", "knee_flexion_excursion_deg", "overstride_pct_leg", "overstride_cm",
+    "trunk_lean_deg", "vertical_oscillation_pct_leg", "vertical_stiffness_kn_m",
+)
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it over ``path`` only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def _clean(value):
+    """JSON-safe: NaN/inf become null, numpy scalars become Python numbers."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def metrics_document(analysis: Analysis) -> dict:
+    """The metrics.json document (see README, 'Outputs')."""
+    g = analysis.geometry
+    return _clean({
+        "schema_version": SCHEMA_VERSION,
+        "runform_version": __version__,
+        "input": analysis.input.as_dict(),
+        "runner": {
+            "direction": "right" if g.direction > 0 else "left",
+            "near_side": g.near_side,
+            "setting": "treadmill" if g.treadmill else "overground",
+            "leg_length": g.leg_length,
+            "leg_length_units": analysis.keypoints.units,
+        },
+        "summary": analysis.summary,
+        "quality": analysis.quality,
+        "proxy_definitions": PROXY_NOTES,
+        "diagnostics": analysis.diagnostics,
+        "strides": [{k: s.get(k) for k in STRIDE_COLUMNS} for s in analysis.strides],
+    })
+
+
+def strides_csv(analysis: Analysis) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=STRIDE_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for s in analysis.strides:
+        w.writerow({k: ("" if s.get(k) is None else s.get(k)) for k in STRIDE_COLUMNS})
+    return buf.getvalue()
+
+
+def write_outputs(analysis: Analysis, out_dir: Path) -> dict[str, Path]:
+    """Write metrics.json and strides.csv into ``out_dir``; return their paths."""
+    out_dir = Path(out_dir)
+    paths = {"metrics": out_dir / "metrics.json", "strides": out_dir / "strides.csv"}
+    write_text_atomic(paths["strides"], strides_csv(analysis))
+    # metrics.json last: its presence marks a finished analysis.
+    write_text_atomic(paths["metrics"], json.dumps(metrics_document(analysis), indent=1))
+    return paths

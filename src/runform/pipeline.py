@@ -1,0 +1,157 @@
+"""The analysis pipeline: keypoints -> clean signals -> gait events -> per-stride metrics.
+
+Only :func:`load_keypoints` touches files; :func:`analyze_keypoints` is pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .errors import InputNotFound, NotEnoughData
+from .gait.events import EventConfig, detect_stances
+from .geometry import RunnerGeometry, estimate_geometry
+from .keypoints import Keypoints
+from .metrics.proxies import arm_and_shoulder, vertical_stiffness
+from .metrics.stance import stance_metrics
+from .metrics.summary import QualityConfig, quality_flags, summarize
+from .signals.cleaning import SignalConfig, clean_keypoints
+
+#: Thigh + shank as a fraction of standing height (Winter 2009 segment tables:
+#: 0.245 H + 0.246 H), used to turn leg length into centimetres when height is given.
+LEG_FRACTION_OF_HEIGHT = 0.491
+
+
+@dataclass(frozen=True)
+class RunnerInfo:
+    """What the user may tell us about the runner (all optional)."""
+
+    height_cm: float | None = None
+    mass_kg: float | None = None
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """All analysis settings; the defaults work for a side-on phone video."""
+
+    signals: SignalConfig = SignalConfig()
+    events: EventConfig = EventConfig()
+    quality: QualityConfig = QualityConfig()
+    runner: RunnerInfo = RunnerInfo()
+    capture_fps: float | None = None
+    openpose_fps: float = 30.0
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    path: str
+    source_type: str  # "video", "trc" or "openpose"
+    fps: float
+    frame_count: int
+    duration_s: float
+    rotation: int = 0
+    width: int | None = None
+    height: int | None = None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of one analysis."""
+
+    input: InputInfo
+    keypoints: Keypoints
+    geometry: RunnerGeometry
+    strides: list[dict]
+    summary: dict
+    quality: dict
+    proxies: dict = field(default_factory=dict)
+    diagnostics: dict = field(default_factory=dict)
+
+
+def source_type(path: Path) -> str:
+    """``trc``, ``openpose`` (a folder of ``*_keypoints.json``) or ``video``."""
+    if path.is_dir():
+        return "openpose"
+    if path.suffix.lower() == ".trc":
+        return "trc"
+    return "video"
+
+
+def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> tuple[Keypoints, InputInfo]:
+    """Read keypoints from a TRC, an OpenPose folder or (via MediaPipe) a video."""
+    path = Path(path)
+    if not path.exists():
+        raise InputNotFound(f"input not found: {path}")
+    kind = source_type(path)
+    if kind == "trc":
+        from .io.trc import read_trc
+
+        kp = read_trc(path)
+        info = InputInfo(str(path), kind, kp.fps, len(kp), float(kp.time_s[-1] - kp.time_s[0]) if len(kp) else 0.0)
+        return kp, info
+    if kind == "openpose":
+        from .io.openpose import read_openpose_folder
+
+        kp = read_openpose_folder(path, fps=config.openpose_fps)
+        w, h = kp.image_size or (None, None)
+        info = InputInfo(str(path), kind, kp.fps, len(kp), float(kp.time_s[-1]) if len(kp) else 0.0, width=w, height=h)
+        return kp, info
+    from .io.video import probe_video
+    from .pose.mediapipe_pose import PoseConfig, load_or_estimate_pose
+
+    vinfo = probe_video(path)
+    cache = (cache_dir / "pose.npz") if cache_dir else None
+    kp = load_or_estimate_pose(path, cache, config.capture_fps, PoseConfig(), progress)
+    duration = float(kp.time_s[-1] - kp.time_s[0]) if len(kp) > 1 else 0.0
+    info = InputInfo(str(path), kind, kp.fps, len(kp), duration, rotation=vinfo.rotation,
+                     width=vinfo.width, height=vinfo.height)
+    return kp, info
+
+
+def _centimetres_per_unit(kp: Keypoints, geom: RunnerGeometry, runner: RunnerInfo) -> float | None:
+    if kp.units == "m":
+        return 100.0
+    if kp.units == "mm":
+        return 0.1
+    if runner.height_cm and geom.leg_length > 0:
+        return LEG_FRACTION_OF_HEIGHT * runner.height_cm / geom.leg_length
+    return None
+
+
+def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = AnalysisConfig()) -> Analysis:
+    """Run every stage after pose estimation.
+
+    Raises
+    ------
+    NotEnoughData
+        When no complete foot contact can be found.
+    """
+    signals = config.signals
+    if info.source_type == "trc":
+        # Motion capture is already filtered and has no left/right label swaps.
+        signals = SignalConfig(cutoff_hz=None, fix_swaps=False, max_gap_s=signals.max_gap_s)
+    clean, diag = clean_keypoints(kp, signals)
+    geom = estimate_geometry(clean)
+    stances = detect_stances(clean, geom.direction, config.events)
+    if not stances:
+        raise NotEnoughData(f"no foot contacts found in {Path(info.path).name}: is a runner's whole leg in view, side-on?")
+    strides = stance_metrics(clean, geom, stances)
+    cm = _centimetres_per_unit(clean, geom, config.runner)
+    for s in strides:
+        if s.get("overstride_cm") is None and cm and s.get("overstride_pct_leg") is not None:
+            s["overstride_cm"] = round(s["overstride_pct_leg"] / 100 * geom.leg_length * cm, 2)
+        s["vertical_stiffness_kn_m"] = vertical_stiffness(s.get("contact_time_s"), s.get("flight_time_s"),
+                                                          config.runner.mass_kg)
+    summary = summarize(strides)
+    summary["vertical_stiffness_unit"] = "kN/m" if config.runner.mass_kg else "kN/m per kg body mass"
+    proxies = arm_and_shoulder(clean, geom.near_side)
+    summary.update(proxies)
+    quality = quality_flags(kp, geom, strides, config.quality)
+    diag["leg_length"] = geom.leg_length
+    diag["centimetres_per_unit"] = cm
+    return Analysis(info, clean, geom, strides, summary, quality, proxies, diag)

@@ -1,0 +1,188 @@
+"""Signal cleaning: short-gap filling, zero-lag low-pass, left/right leg-swap repair.
+
+Each function is pure: it takes arrays (or :class:`Keypoints`) and returns new ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import butter, sosfiltfilt
+
+from ..keypoints import INDEX, Keypoints
+
+
+@dataclass(frozen=True)
+class SignalConfig:
+    """Settings for :func:`clean_keypoints`.
+
+    Attributes
+    ----------
+    max_gap_s : float
+        Gaps up to this long (seconds) are filled by linear interpolation; longer
+        gaps stay NaN so no metric rests on invented data.
+    cutoff_hz : float or None
+        Low-pass cut-off (Hz) of the 4th-order zero-lag Butterworth. Running
+        kinematics carry little power above ~10 Hz; it is lowered to 40% of the
+        sampling rate when the frame rate is low. None skips filtering (motion
+        capture that was filtered already).
+    order : int
+        Butterworth order (applied forward and backward, so the effective order is double).
+    min_confidence : float
+        Landmarks below this confidence are treated as missing before filtering.
+    fix_swaps : bool
+        Repair frames where the pose model swapped the left and right leg labels.
+    """
+
+    max_gap_s: float = 0.1
+    cutoff_hz: float | None = 10.0
+    order: int = 4
+    min_confidence: float = 0.3
+    fix_swaps: bool = True
+
+
+def fill_short_gaps(x: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
+    """Linearly interpolate NaN runs no longer than ``max_gap_s`` seconds.
+
+    Parameters
+    ----------
+    x : ndarray, shape (frames,)
+        Signal with NaN where missing.
+    t : ndarray, shape (frames,)
+        Timestamps in seconds.
+    max_gap_s : float
+        Longest gap to fill, measured between the valid samples on either side
+        minus one frame interval.
+
+    Returns
+    -------
+    ndarray
+        A copy with short interior gaps filled; leading/trailing and long gaps stay NaN.
+    """
+    x = np.array(x, dtype=float)
+    ok = np.isfinite(x)
+    if ok.all() or ok.sum() < 2:
+        return x
+    idx = np.flatnonzero(ok)
+    for a, b in zip(idx[:-1], idx[1:]):
+        if b - a > 1:
+            gap = (t[b] - t[a]) - (t[b] - t[a]) / (b - a)
+            if gap <= max_gap_s + 1e-9:
+                x[a + 1 : b] = np.interp(t[a + 1 : b], [t[a], t[b]], [x[a], x[b]])
+    return x
+
+
+def contiguous_runs(valid: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) index pairs of the runs of True in a boolean array."""
+    v = np.concatenate([[False], np.asarray(valid, bool), [False]])
+    edges = np.flatnonzero(np.diff(v.astype(int)))
+    return list(zip(edges[::2], edges[1::2]))
+
+
+def lowpass(x: np.ndarray, fs: float, cutoff_hz: float, order: int = 4) -> np.ndarray:
+    """Zero-lag Butterworth low-pass applied separately to each contiguous finite chunk.
+
+    Chunks too short for ``sosfiltfilt``'s padding are returned unfiltered.
+
+    Parameters
+    ----------
+    x : ndarray, shape (frames,)
+    fs : float
+        Sampling rate in Hz.
+    cutoff_hz : float
+        Cut-off in Hz; clipped to 40% of ``fs``.
+    """
+    x = np.array(x, dtype=float)
+    wn = min(cutoff_hz, 0.4 * fs) / (fs / 2.0)
+    sos = butter(order, wn, btype="low", output="sos")
+    padlen = 3 * (2 * len(sos) + 1)
+    for a, b in contiguous_runs(np.isfinite(x)):
+        if b - a > padlen:
+            x[a:b] = sosfiltfilt(sos, x[a:b])
+    return x
+
+
+_LEG_JOINTS = ("knee", "ankle", "heel", "toe")
+
+
+def find_leg_swaps(xy: np.ndarray, ratio: float = 0.6) -> np.ndarray:
+    """Frames whose left/right leg labels are swapped relative to the track.
+
+    Walks forward in time predicting both legs from their last two positions; a
+    frame is flagged when assigning its legs crosswise costs less than ``ratio``
+    times the straight assignment (sum of joint distances).
+
+    Parameters
+    ----------
+    xy : ndarray, shape (frames, K, 2)
+    ratio : float
+        How much better the crossed assignment must fit (0-1; smaller = stricter).
+
+    Returns
+    -------
+    ndarray of bool, shape (frames,)
+    """
+    li = [INDEX[f"left_{j}"] for j in _LEG_JOINTS]
+    ri = [INDEX[f"right_{j}"] for j in _LEG_JOINTS]
+    swapped = np.zeros(xy.shape[0], bool)
+    track = np.full((2, 2, len(li), 2), np.nan)  # (previous/last, left/right, joint, xy)
+    for f in range(xy.shape[0]):
+        lp, rp = xy[f, li], xy[f, ri]
+        # Constant-velocity prediction: legs cross each other every step, so
+        # comparing with the last position alone would flag every crossing.
+        vel = np.nan_to_num(track[1] - track[0])
+        pred = track[1] + vel
+        pl, pr = pred[0], pred[1]
+        with np.errstate(all="ignore"):
+            straight = np.nanmean(np.hypot(*(lp - pl).T)) + np.nanmean(np.hypot(*(rp - pr).T))
+            cross = np.nanmean(np.hypot(*(lp - pr).T)) + np.nanmean(np.hypot(*(rp - pl).T))
+        if np.isfinite(straight) and np.isfinite(cross) and cross < ratio * straight:
+            swapped[f] = True
+            lp, rp = rp, lp
+        # Keep the last seen position of each joint so one missing joint does not reset the track.
+        new = np.stack([lp, rp])
+        seen = np.isfinite(new)
+        track[0] = np.where(seen, np.where(np.isfinite(track[1]), track[1], new), track[0])
+        track[1] = np.where(seen, new, track[1])
+    return swapped
+
+
+def swap_legs(xy: np.ndarray, conf: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exchange left and right leg joints (hip to toe) on the given frames."""
+    xy, conf = xy.copy(), conf.copy()
+    for j in ("hip",) + _LEG_JOINTS:
+        li, ri = INDEX[f"left_{j}"], INDEX[f"right_{j}"]
+        xy[frames, li], xy[frames, ri] = xy[frames, ri].copy(), xy[frames, li].copy()
+        conf[frames, li], conf[frames, ri] = conf[frames, ri].copy(), conf[frames, li].copy()
+    return xy, conf
+
+
+def clean_keypoints(kp: Keypoints, config: SignalConfig = SignalConfig()) -> tuple[Keypoints, dict]:
+    """Repair swaps, drop low-confidence points, fill short gaps and low-pass every coordinate.
+
+    Returns
+    -------
+    Keypoints
+        The cleaned series (same frames and timestamps).
+    dict
+        Diagnostics: ``swapped_frames`` (count) and ``filled_fraction``.
+    """
+    xy = kp.xy.copy()
+    conf = kp.confidence.copy()
+    xy[conf < config.min_confidence] = np.nan
+    n_swapped = 0
+    if config.fix_swaps and len(kp) > 2:
+        swapped = find_leg_swaps(xy)
+        n_swapped = int(swapped.sum())
+        if n_swapped:
+            xy, conf = swap_legs(xy, conf, np.flatnonzero(swapped))
+    fs = kp.fps if len(kp) > 1 else 1.0
+    missing_before = np.isnan(xy).sum()
+    for k in range(xy.shape[1]):
+        for c in range(2):
+            filled = fill_short_gaps(xy[:, k, c], kp.time_s, config.max_gap_s)
+            smooth = config.cutoff_hz is not None and len(kp) > 1
+            xy[:, k, c] = lowpass(filled, fs, config.cutoff_hz, config.order) if smooth else filled
+    filled = (missing_before - np.isnan(xy).sum()) / max(xy.size, 1)
+    return kp.with_xy(xy, conf), {"swapped_frames": n_swapped, "filled_fraction": float(filled)}
