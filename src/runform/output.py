@@ -6,13 +6,10 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from . import __version__
+from .atomic import write_text_atomic
 from .metrics.proxies import PROXY_NOTES
 from .pipeline import Analysis
 
@@ -26,26 +23,6 @@ STRIDE_COLUMNS = (
     "knee_flexion_peak_stance_deg", "knee_flexion_excursion_deg", "overstride_pct_leg", "overstride_cm",
     "trunk_lean_deg", "vertical_oscillation_pct_leg", "vertical_stiffness_kn_m",
 )
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it over ``path`` only on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
 
 
 def _clean(value):

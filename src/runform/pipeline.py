@@ -102,11 +102,13 @@ def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = 
         info = InputInfo(str(path), kind, kp.fps, len(kp), float(kp.time_s[-1]) if len(kp) else 0.0, width=w, height=h)
         return kp, info
     from .io.video import probe_video
-    from .pose.mediapipe_pose import PoseConfig, load_or_estimate_pose
+    from .pose.mediapipe_pose import PoseConfig, estimate_pose, load_or_estimate_pose
 
     vinfo = probe_video(path)
-    cache = (cache_dir / "pose.npz") if cache_dir else None
-    kp = load_or_estimate_pose(path, cache, config.capture_fps, PoseConfig(), progress)
+    if cache_dir is None:
+        kp = estimate_pose(path, config.capture_fps, PoseConfig(), progress)
+    else:
+        kp = load_or_estimate_pose(path, Path(cache_dir) / "pose.npz", config.capture_fps, PoseConfig(), progress)
     duration = float(kp.time_s[-1] - kp.time_s[0]) if len(kp) > 1 else 0.0
     info = InputInfo(str(path), kind, kp.fps, len(kp), duration, rotation=vinfo.rotation,
                      width=vinfo.width, height=vinfo.height)

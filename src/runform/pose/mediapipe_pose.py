@@ -15,6 +15,7 @@ from typing import Callable
 
 import numpy as np
 
+from runform.atomic import atomic_path, write_text_atomic
 from runform.errors import InputNotFound, NoRunnerFound
 from runform.io.video import iter_frames, probe_video
 from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints, KeypointError
@@ -186,18 +187,6 @@ def _cache_key(path: Path, capture_fps: float | None, config: PoseConfig,
             "config": asdict(config), "max_frames": max_frames}
 
 
-def _atomic_write(target: Path, write: Callable[[str], None], suffix: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
                           config: PoseConfig = PoseConfig(),
                           progress: Callable[[int, int], None] | None = None,
@@ -240,10 +229,7 @@ def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
                        progress=progress, max_frames=max_frames)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     sidecar.unlink(missing_ok=True)  # never pair a new .npz with an old key
-    _atomic_write(cache_path, kp.to_npz, ".npz")
-
-    def _write_json(tmp: str) -> None:
-        Path(tmp).write_text(json.dumps({"key": key, "meta": kp.meta}, indent=1))
-
-    _atomic_write(sidecar, _write_json, ".json")
+    with atomic_path(cache_path) as tmp:
+        kp.to_npz(tmp)
+    write_text_atomic(sidecar, json.dumps({"key": key, "meta": kp.meta}, indent=1))
     return kp

@@ -1,0 +1,95 @@
+"""The command line through click's CliRunner: outputs, contract and bad input."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from runform.cli import main
+
+
+def _run(args):
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+def test_analyze_trc_writes_the_output_contract(shared_data, tmp_path):
+    trc = shared_data / "mocap-gt" / "RBDS001runT25_60hz.trc"
+    res = _run(["analyze", str(trc), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "RBDS001runT25_60hz"
+    doc = json.loads((out / "metrics.json").read_text())
+    assert doc["schema_version"]
+    assert doc["input"]["source_type"] == "trc"
+    assert doc["input"]["fps"] == pytest.approx(60, abs=0.1)
+    truth = json.loads((shared_data / "mocap-gt" / "RBDS001runT25.groundtruth.json").read_text())
+    assert doc["summary"]["cadence_spm"] == pytest.approx(truth["summary"]["cadence_spm"], rel=0.01)
+    strides = doc["strides"]
+    assert len(strides) >= 60
+    times = [s["ic_time_s"] for s in strides]
+    assert times == sorted(times)
+    for key in ("foot", "ic_time_s", "to_time_s", "contact_time_s", "shin_angle_ic_deg",
+                "foot_strike_angle_ic_deg", "foot_strike", "knee_flexion_ic_deg", "overstride_pct_leg",
+                "trunk_lean_deg"):
+        assert key in strides[0]
+    assert {s["foot"] for s in strides} == {"left", "right"}
+    assert all(s["trunk_lean_deg"] is None for s in strides)  # RBDS has no shoulders
+    rows = list(csv.DictReader((out / "strides.csv").open()))
+    assert len(rows) == len(strides)
+    assert float(rows[0]["ic_time_s"]) == pytest.approx(strides[0]["ic_time_s"])
+    assert "Cadence" in res.output and "metrics.json" in res.output
+
+
+def test_missing_file_is_a_one_line_error(tmp_path):
+    res = CliRunner().invoke(main, ["analyze", str(tmp_path / "nope.mp4"), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2
+    assert "not found" in res.output
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "o" / "nope").exists()
+
+
+def test_non_video_is_a_clear_error_and_leaves_nothing(tmp_path):
+    bad = tmp_path / "notes.mp4"
+    bad.write_text("this is not a video")
+    res = CliRunner().invoke(main, ["analyze", str(bad), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 3, res.output
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "o" / "notes").exists()
+
+
+def test_malformed_trc_is_a_clear_error(tmp_path):
+    bad = tmp_path / "broken.trc"
+    bad.write_text("PathFileType\t4\nnothing else\n")
+    res = CliRunner().invoke(main, ["analyze", str(bad), "--out", str(tmp_path / "o")])
+    assert res.exit_code != 0
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "o" / "broken").exists()
+
+
+def test_video_without_a_person_exits_nonzero(tmp_path):
+    av = pytest.importorskip("av")
+    path = tmp_path / "empty.mp4"
+    with av.open(str(path), "w") as c:
+        s = c.add_stream("libx264", rate=30)
+        s.width, s.height, s.pix_fmt = 160, 120, "yuv420p"
+        for i in range(30):
+            img = np.full((120, 160, 3), 90 + i, np.uint8)
+            for p in s.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+    res = CliRunner().invoke(main, ["analyze", str(path), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 4, res.output
+    assert "no person" in res.output
+    assert not (tmp_path / "o" / "empty").exists()
+
+
+def test_demo_runs_without_shared_data(tmp_path):
+    res = _run(["demo", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    metrics = list(tmp_path.rglob("metrics.json"))
+    assert len(metrics) == 1
+    doc = json.loads(metrics[0].read_text())
+    assert doc["summary"]["n_strides"] >= 10
+    assert str(metrics[0]) in res.output.replace("\n", "")
