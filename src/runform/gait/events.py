@@ -134,9 +134,7 @@ def _rise_time(t: np.ndarray, h: np.ndarray, i0: int, i1: int, rise: float) -> f
 
 
 def _nearest_index(t: np.ndarray, time_s: float) -> int:
-    return int(np.clip(np.searchsorted(t, time_s), 1, t.size - 1) - (
-        0 if abs(t[min(np.searchsorted(t, time_s), t.size - 1)] - time_s)
-        < abs(t[max(np.searchsorted(t, time_s) - 1, 0)] - time_s) else 1))
+    return int(np.argmin(np.abs(t - time_s)))
 
 
 def _foot_stances(kp: Keypoints, side: str, direction: int, leg: float,

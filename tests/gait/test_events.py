@@ -1,0 +1,90 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from runform.gait.events import EventConfig, Stance, detect_stances
+from runform.geometry import estimate_geometry
+from runform.io.trc import read_trc
+from runform.keypoints import Keypoints
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "mocap-gt"
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data absent")
+
+
+def _errors(trc, gt):
+    kp = read_trc(trc)
+    st = detect_stances(kp, estimate_geometry(kp).direction)
+    ic, to = [], []
+    for ev in gt["events"]:
+        foot = "left" if ev["foot"] == "L" else "right"
+        c = [s for s in st if s.foot == foot and abs(s.ic_time_s - ev["ic_time_s"]) < 0.15]
+        assert c, f"missed {ev}"
+        s = min(c, key=lambda s: abs(s.ic_time_s - ev["ic_time_s"]))
+        ic.append(s.ic_time_s - ev["ic_time_s"])
+        if s.to_time_s is not None:
+            to.append(s.to_time_s - ev["to_time_s"])
+    return kp.fps, np.median(np.abs(ic)), np.median(np.abs(to)), st
+
+
+@needs_data
+@pytest.mark.parametrize("suffix, ic_max_s", [("", 0.008), ("_60hz", 1 / 60), ("_30hz", 1 / 30)])
+def test_rbds_events_within_targets(suffix, ic_max_s):
+    gt = json.loads((DATA / "RBDS001runT25.groundtruth.json").read_text())
+    fs, ic, to, st = _errors(DATA / f"RBDS001runT25{suffix}.trc", gt)
+    assert ic <= ic_max_s
+    assert to <= 1 / fs
+    assert abs(len(st) - len(gt["events"])) <= 2
+    assert all(a.ic_time_s <= b.ic_time_s for a, b in zip(st, st[1:]))
+
+
+@needs_data
+@pytest.mark.parametrize("suffix", ["", "_60hz", "_30hz"])
+def test_short_overground_clip(suffix):
+    gt = json.loads((DATA / "P01_S01_Running_01.groundtruth.json").read_text())
+    fs, ic, to, st = _errors(DATA / f"P01_S01_Running_01{suffix}.trc", gt)
+    assert ic <= 0.02 and to <= 0.02
+
+
+def _synthetic(fs=60.0, seconds=4.0, direction=1, scale=1.0, cadence_hz=1.4):
+    """Two legs swinging sinusoidally about the pelvis, feet lifting in swing."""
+    t = np.arange(0, seconds, 1 / fs)
+    kp = Keypoints.empty(t.size, t, units="px")
+    xy = kp.xy.copy()
+    conf = np.ones_like(kp.confidence)
+    xy[:, :, :] = 0.0
+    xy[:, 9] = [0, -1.0]
+    for k, (side, phase) in enumerate((("left", 0.0), ("right", np.pi))):
+        ph = 2 * np.pi * cadence_hz * t + phase
+        fx = 0.35 * np.sin(ph)                     # foot ahead of pelvis
+        lift = np.where(np.cos(ph) > 0, 0.15 * np.cos(ph), 0.0)  # off ground while swinging forward
+        from runform.keypoints import INDEX
+        xy[:, INDEX[f"{side}_hip"]] = [0.0, -1.0]
+        xy[:, INDEX[f"{side}_knee"]] = np.stack([fx / 2 + 0.05, -0.5 + 0 * t], 1)
+        xy[:, INDEX[f"{side}_ankle"]] = np.stack([fx, -0.08 - lift], 1)
+        xy[:, INDEX[f"{side}_heel"]] = np.stack([fx - 0.05, -0.03 - lift], 1)
+        xy[:, INDEX[f"{side}_toe"]] = np.stack([fx + 0.15, -0.0 - lift], 1)
+    xy[..., 0] *= direction
+    return kp.with_xy(xy * scale, conf), t, cadence_hz
+
+
+@pytest.mark.parametrize("fs", [30.0, 60.0, 100.0, 150.0])
+@pytest.mark.parametrize("direction", [1, -1])
+def test_synthetic_sine(fs, direction):
+    kp, t, f = _synthetic(fs=fs, direction=direction, scale=300.0)
+    st = detect_stances(kp, direction)
+    assert {s.foot for s in st} == {"left", "right"}
+    left = [s.ic_time_s for s in st if s.foot == "left"]
+    # heel-forward peak at sin(ph) = 1 -> ph = pi/2 (+ 2 pi k) for the left foot, plus the IC delay
+    expected = (0.25 + np.arange(10)) / f + EventConfig().ic_offset_s
+    for ic in left:
+        assert np.min(np.abs(expected - ic)) < 0.01
+    steps = np.diff([s.ic_time_s for s in st])
+    assert np.allclose(steps, 0.5 / f, atol=0.015)
+    assert all(isinstance(s, Stance) for s in st)
+
+
+def test_too_short_returns_empty():
+    kp, _, _ = _synthetic(seconds=0.05)
+    assert detect_stances(kp, 1) == []

@@ -1,0 +1,81 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from runform.gait.events import Stance, detect_stances
+from runform.geometry import RunnerGeometry, estimate_geometry
+from runform.io.trc import read_trc
+from runform.keypoints import INDEX, Keypoints
+from runform.metrics.stance import foot_strike_class, stance_metrics
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "mocap-gt"
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data absent")
+
+
+@needs_data
+@pytest.mark.parametrize("suffix", ["", "_60hz", "_30hz"])
+def test_shin_angle_mae_rbds(suffix):
+    gt = json.loads((DATA / "RBDS001runT25.groundtruth.json").read_text())
+    kp = read_trc(DATA / f"RBDS001runT25{suffix}.trc")
+    geom = estimate_geometry(kp)
+    mets = stance_metrics(kp, geom, detect_stances(kp, geom.direction))
+    err = []
+    for ref in gt["stances"]:
+        foot = "left" if ref["foot"] == "L" else "right"
+        m = min((m for m in mets if m["foot"] == foot), key=lambda m: abs(m["ic_time_s"] - ref["ic_time_s"]))
+        if abs(m["ic_time_s"] - ref["ic_time_s"]) < 0.15:
+            err.append(abs(m["shin_angle_ic_deg"] - ref["shin_angle_ic_deg"]))
+    assert len(err) >= 0.95 * len(gt["stances"])
+    assert np.mean(err) <= 1.5
+    assert all(v is None or np.isfinite(v) for m in mets for v in m.values() if not isinstance(v, str))
+
+
+@needs_data
+def test_validate_script_core():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "validate_mocap", Path(__file__).resolve().parents[2] / "scripts" / "validate_mocap.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    res = {r["file"]: r for r in mod.validate_all(DATA.parent)}
+    assert res["RBDS001runT25.trc"]["passed"]
+    assert res["RBDS001runT25_30hz.trc"]["passed"]
+    assert "IC med" in mod.format_table(list(res.values()))
+
+
+def _posed(direction=1):
+    """Two frames: a runner with ankle ahead of knee, toe up, trunk leaning forward."""
+    t = np.array([0.0, 0.1, 0.2, 0.3])
+    kp = Keypoints.empty(4, t, units="m")
+    xy = np.full_like(kp.xy, np.nan)
+    pts = {"pelvis": (0, -1.0), "left_hip": (0, -1.0), "right_hip": (0, -1.0),
+           "left_knee": (0.15, -0.55), "left_ankle": (0.2, -0.1), "left_heel": (0.25, -0.02),
+           "left_toe": (0.45, -0.06), "left_shoulder": (0.1, -1.5), "right_shoulder": (0.1, -1.5)}
+    for name, (x, y) in pts.items():
+        xy[:, INDEX[name]] = (direction * x, y)
+    return kp.with_xy(xy, np.isfinite(xy[..., 0]).astype(float))
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+def test_signs_on_posed_runner(direction):
+    kp = _posed(direction)
+    geom = RunnerGeometry(direction, None, True, 1.0, 0.0)
+    st = [Stance("left", 1, 2, 0.1, 0.2)]
+    (m,) = stance_metrics(kp, geom, st)
+    assert m["shin_angle_ic_deg"] > 0
+    assert m["foot_angle_ic_raw_deg"] > 0
+    assert m["trunk_lean_deg"] > 0
+    assert m["overstride_pct_leg"] == pytest.approx(25.0)
+    assert m["overstride_cm"] == pytest.approx(25.0)
+    assert m["knee_flexion_ic_deg"] > 0
+    assert m["step_time_s"] is None and m["vertical_oscillation_pct_leg"] is None
+    assert m["contact_time_s"] == pytest.approx(0.1)
+
+
+def test_foot_strike_class():
+    assert foot_strike_class(8.5) == "rearfoot"
+    assert foot_strike_class(0.0) == "midfoot"
+    assert foot_strike_class(-2.0) == "forefoot"
+    assert foot_strike_class(None) is None
