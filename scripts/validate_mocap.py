@@ -1,6 +1,6 @@
 """Validate event detection and stance metrics against motion-capture ground truth.
 
-Runs ``read_trc`` -> ``estimate_geometry`` -> ``detect_stances`` -> ``stance_metrics``
+Runs the ``runform analyze`` pipeline (``load_keypoints`` -> ``analyze_keypoints``)
 on every TRC in ``../shared/data/mocap-gt`` (beside the repository) and compares
 with the force-plate events and per-stance values in ``<trial>.groundtruth.json``.
 
@@ -20,10 +20,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from runform.gait.events import detect_stances  # noqa: E402
-from runform.geometry import estimate_geometry  # noqa: E402
-from runform.io.trc import read_trc  # noqa: E402
-from runform.metrics.stance import stance_metrics  # noqa: E402
+from runform.pipeline import AnalysisConfig, analyze_keypoints, load_keypoints  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 MATCH_S = 0.15
@@ -40,10 +37,9 @@ def validate_file(trc: Path) -> dict:
     """Validate one TRC file; returns a dict of errors and a ``passed`` flag."""
     trial = trc.stem.replace("_60hz", "").replace("_30hz", "")
     gt = json.loads((trc.parent / f"{trial}.groundtruth.json").read_text())
-    kp = read_trc(trc)
-    geom = estimate_geometry(kp)
-    stances = detect_stances(kp, geom.direction)
-    mets = stance_metrics(kp, geom, stances)
+    # The same path as `runform analyze`, so the validated numbers are the ones users see.
+    kp, info = load_keypoints(trc, AnalysisConfig())
+    mets = analyze_keypoints(kp, info).strides
     fs = kp.fps
     gt_leg = gt["meta"]["leg_length_m"]
     to_m = _M_PER_UNIT.get(kp.units)

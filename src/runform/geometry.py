@@ -83,7 +83,7 @@ def running_direction(kp: Keypoints) -> int:
 def pelvis(kp: Keypoints) -> np.ndarray:
     """(frames, 2) pelvis centre: the ``pelvis`` keypoint, else the mid-hip."""
     p = kp.point("pelvis")
-    mid = np.nanmean(np.stack([kp.point("left_hip"), kp.point("right_hip")]), axis=0) if len(kp) else p
+    mid = kp.midpoint("left_hip", "right_hip")
     return np.where(np.isfinite(p), p, mid)
 
 

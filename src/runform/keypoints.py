@@ -98,6 +98,12 @@ class Keypoints:
     def conf(self, name: str) -> np.ndarray:
         return self.confidence[:, INDEX[name]]
 
+    def midpoint(self, a: str, b: str) -> np.ndarray:
+        """(frames, 2) midpoint of two keypoints; where one is missing, the other one."""
+        pa, pb = self.point(a), self.point(b)
+        mid = 0.5 * (pa + pb)
+        return np.where(np.isfinite(mid), mid, np.where(np.isfinite(pa), pa, pb))
+
     def has(self, name: str, min_fraction: float = 0.5) -> bool:
         """True when the keypoint is present in at least ``min_fraction`` of frames."""
         return bool(np.mean(np.isfinite(self.point(name)[:, 0])) >= min_fraction) if len(self) else False

@@ -90,8 +90,8 @@ def arm_and_shoulder(kp: Keypoints, side: str | None) -> dict[str, float | None]
         elbow = np.concatenate([
             _angle_at(kp.point(f"{s}_elbow"), kp.point(f"{s}_shoulder"), kp.point(f"{s}_wrist")) for s in sides
         ])
-        mid_sh = np.nanmean(np.stack([kp.point("left_shoulder"), kp.point("right_shoulder")]), axis=0)
-        mid_hip = np.nanmean(np.stack([kp.point("left_hip"), kp.point("right_hip")]), axis=0)
+        mid_sh = kp.midpoint("left_shoulder", "right_shoulder")
+        mid_hip = kp.midpoint("left_hip", "right_hip")
         trunk = np.hypot(*(mid_sh - mid_hip).T)
         # y is down: the head is above the shoulders when its y is smaller.
         ratio = (mid_sh[:, 1] - kp.point("head")[:, 1]) / trunk

@@ -116,12 +116,9 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[dict]:
     t, d, leg = kp.time_s, geom.direction, geom.leg_length
     leg_ok = np.isfinite(leg) and leg > 0
     pel = pelvis(kp)
-    mid_hip = np.nanmean(np.stack([kp.point("left_hip"), kp.point("right_hip")]), axis=0) \
-        if len(kp) else pel
+    mid_hip = kp.midpoint("left_hip", "right_hip")
     mid_hip = np.where(np.isfinite(mid_hip), mid_hip, pel)
-    with np.errstate(all="ignore"):
-        sh = kp.point("left_shoulder") + kp.point("right_shoulder")
-    mid_sh = 0.5 * sh
+    mid_sh = kp.midpoint("left_shoulder", "right_shoulder")
     offsets = foot_flat_offsets(kp, stances, d)
     cm = _CM_PER_UNIT.get(kp.units)
     out = []
