@@ -5,6 +5,7 @@ All functions are pure over :class:`~runform.keypoints.Keypoints` (x right, y do
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,7 +114,8 @@ def is_treadmill(kp: Keypoints, leg: float) -> bool:
 def ground_line(kp: Keypoints) -> float:
     """y (down) of the ground: 95th percentile of the lowest heel/toe point per frame."""
     feet = np.stack([kp.point(f"{s}_{j}")[:, 1] for s in ("left", "right") for j in ("heel", "toe", "ankle")])
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames with no foot visible
         lowest = np.nanmax(feet, axis=0) if feet.size else np.array([])
     lowest = lowest[np.isfinite(lowest)]
     return float(np.percentile(lowest, 95)) if lowest.size else float("nan")

@@ -43,12 +43,16 @@ class QualityConfig:
     min_side_on_ratio : float
         Foot length / shank length below this suggests the camera is not side-on
         (a foot seen end-on looks short).
+    max_jump_leg : float
+        A frame-to-frame pelvis jump larger than this many leg lengths means the pose
+        model switched to another person or the camera cut.
     """
 
     min_strides_per_side: int = 4
     min_key_confidence: float = 0.6
     max_far_leg_missing: float = 0.3
     min_side_on_ratio: float = 0.25
+    max_jump_leg: float = 0.5
 
 
 def _stats(values: list[float]) -> dict:
@@ -109,6 +113,12 @@ def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
     if r.size and np.median(r) < config.min_side_on_ratio:
         flags["not_side_on"] = (f"feet look short (foot/shank {np.median(r):.2f}); the camera is probably "
                                 "not side-on, so sagittal angles are underestimated")
+    p = kp.midpoint("left_hip", "right_hip")
+    with np.errstate(all="ignore"):
+        jumps = int(np.sum(np.hypot(*np.diff(p, axis=0).T) > config.max_jump_leg * geom.leg_length))
+    if jumps:
+        flags["tracking_jumps"] = (f"the body jumped {jumps} time(s) between frames: another person or a camera "
+                                   "cut; strides near the jumps may be wrong")
     for foot in ("left", "right"):
         n = sum(1 for s in strides if s["foot"] == foot)
         if n < config.min_strides_per_side:

@@ -5,6 +5,7 @@ Each function is pure: it takes arrays (or :class:`Keypoints`) and returns new o
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,7 +135,8 @@ def find_leg_swaps(xy: np.ndarray, ratio: float = 0.6) -> np.ndarray:
         vel = np.nan_to_num(track[1] - track[0])
         pred = track[1] + vel
         pl, pr = pred[0], pred[1]
-        with np.errstate(all="ignore"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN legs: no decision
             straight = np.nanmean(np.hypot(*(lp - pl).T)) + np.nanmean(np.hypot(*(rp - pr).T))
             cross = np.nanmean(np.hypot(*(lp - pr).T)) + np.nanmean(np.hypot(*(rp - pl).T))
         if np.isfinite(straight) and np.isfinite(cross) and cross < ratio * straight:
