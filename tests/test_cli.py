@@ -93,3 +93,36 @@ def test_demo_runs_without_shared_data(tmp_path):
     doc = json.loads(metrics[0].read_text())
     assert doc["summary"]["n_strides"] >= 10
     assert str(metrics[0]) in res.output.replace("\n", "")
+
+
+def _write_openpose_folder(kp, folder, px_per_unit=400.0):
+    """BODY_25 JSON files from a keypoint series (as OpenPose would write them)."""
+    body25 = {0: "nose", 1: "neck", 2: "right_shoulder", 5: "left_shoulder", 8: "pelvis", 9: "right_hip",
+              10: "right_knee", 11: "right_ankle", 12: "left_hip", 13: "left_knee", 14: "left_ankle",
+              19: "left_toe", 21: "left_heel", 22: "right_toe", 24: "right_heel"}
+    folder.mkdir()
+    for f in range(len(kp)):
+        flat = [0.0] * 75
+        for i, name in body25.items():
+            x, y = kp.point(name)[f]
+            if np.isfinite(x):
+                flat[3 * i: 3 * i + 3] = [float(x * px_per_unit + 200), float(y * px_per_unit + 800), 0.9]
+        doc = {"people": [{"pose_keypoints_2d": flat}]}
+        (folder / f"run_{f:012d}_keypoints.json").write_text(json.dumps(doc))
+
+
+def test_analyze_openpose_folder_matches_the_same_motion_as_trc(shared_data, tmp_path):
+    from runform.io.trc import read_trc
+
+    trc = shared_data / "mocap-gt" / "RBDS001runT25_60hz.trc"
+    kp = read_trc(trc)
+    n = int(12 * 60)  # 12 s is plenty and keeps the test quick
+    kp = type(kp)(kp.xy[:n], kp.confidence[:n], kp.time_s[:n], units=kp.units)
+    _write_openpose_folder(kp, tmp_path / "openpose")
+    res = _run(["analyze", str(tmp_path / "openpose"), "--keypoint-fps", "60", "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "o" / "openpose" / "metrics.json").read_text())
+    assert doc["input"]["source_type"] == "openpose"
+    truth = json.loads((shared_data / "mocap-gt" / "RBDS001runT25.groundtruth.json").read_text())
+    assert doc["summary"]["cadence_spm"] == pytest.approx(truth["summary"]["cadence_spm"], rel=0.015)
+    assert doc["summary"]["shin_angle_ic_deg"] == pytest.approx(truth["summary"]["shin_angle_ic_deg"], abs=2.0)
