@@ -1,0 +1,227 @@
+"""Deterministic synthetic 2D sagittal treadmill running, with exact truth.
+
+The model (see :mod:`runform.synthetic_kinematics`) is built in a world frame with
+X forward and Y up, ground at Y = 0, pelvis at a fixed X (treadmill). The stance
+foot rolls on the belt without slipping (heel pivot while toes are up, flat, then
+toe pivot after heel-off), so it moves backward at belt speed relative to the
+pelvis; the stance knee follows by inverse kinematics from a smooth hip-height
+curve, whose value at initial contact (IC) is solved from the requested shin,
+knee and foot angles. Swing joint angles are smooth keyframed curves matched to
+the stance state at toe-off (TO) and IC. The left leg runs half a cycle behind.
+
+Output keypoints use image-style coordinates: ``x = direction * X``, ``y = -Y``
+(metres, y down, ground at y = 0, body at negative y).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+
+from .keypoints import INDEX, KEYPOINT_NAMES, Keypoints
+from .synthetic_kinematics import LegModel
+
+__all__ = ["GaitParams", "generate_run", "to_pixels", "measure_pose"]
+
+
+@dataclass(frozen=True)
+class GaitParams:
+    """Knobs of the synthetic runner (angles in degrees). Defaults: a relaxed runner."""
+
+    cadence_spm: float = 172.0
+    height_m: float = 1.75
+    duty_factor: float = 0.35  #: contact fraction of the stride (must be < 0.5)
+    shin_angle_ic_deg: float = 4.0  #: 4 relaxed, ~12 overstrider
+    foot_strike_angle_ic_deg: float = 15.0  #: 15 heel, 3 mid, -8 forefoot
+    knee_flexion_ic_deg: float = 15.0
+    knee_flexion_stance_peak_deg: float = 40.0
+    knee_flexion_to_deg: float = 25.0
+    knee_flexion_swing_peak_deg: float = 100.0
+    foot_pitch_to_deg: float = -45.0  #: heel->toe pitch at toe-off (heel up)
+    thigh_swing_extra_deg: float = 8.0  #: thigh flexion beyond IC before retraction
+    trunk_lean_deg: float = 5.0
+    lean_from_waist: bool = True  #: True: bend at the hip, head re-levelled; False: straight line
+    arm_swing_deg: float = 30.0  #: upper-arm swing amplitude about vertical
+    elbow_flexion_deg: float = 90.0
+    direction: int = 1  #: +1 runner faces image right (+x), -1 faces left
+    fps: float = 120.0
+    duration_s: float = 10.0
+    seed: int = 0
+    noise_m: float = 0.0  #: s.d. of Gaussian landmark noise added to xy
+
+    def __post_init__(self) -> None:
+        if self.direction not in (1, -1):
+            raise ValueError("direction must be +1 or -1")
+        if not 0.15 <= self.duty_factor < 0.5:
+            raise ValueError("duty_factor must be in [0.15, 0.5)")
+        if self.cadence_spm <= 0 or self.fps <= 0 or self.duration_s <= 0 or self.height_m <= 0:
+            raise ValueError("cadence_spm, fps, duration_s and height_m must be positive")
+
+    # Winter's anthropometric fractions of height.
+    @property
+    def thigh_m(self) -> float:
+        return 0.245 * self.height_m
+
+    @property
+    def shank_m(self) -> float:
+        return 0.246 * self.height_m
+
+    @property
+    def foot_m(self) -> float:
+        return 0.152 * self.height_m
+
+    @property
+    def stride_s(self) -> float:
+        return 120.0 / self.cadence_spm
+
+
+def _leg_model(p: GaitParams) -> LegModel:
+    r = np.radians
+    return LegModel(
+        thigh=p.thigh_m, shank=p.shank_m, foot=p.foot_m, ankle_x=0.22 * p.foot_m,
+        ankle_h=0.039 * p.height_m, duty=p.duty_factor, stride_s=p.stride_s,
+        shin_ic=r(p.shin_angle_ic_deg), knee_ic=r(p.knee_flexion_ic_deg),
+        pitch_ic=r(p.foot_strike_angle_ic_deg), knee_to=r(p.knee_flexion_to_deg),
+        pitch_to=r(p.foot_pitch_to_deg), knee_stance_pk=r(p.knee_flexion_stance_peak_deg),
+        knee_swing_pk=r(p.knee_flexion_swing_peak_deg),
+        thigh_swing_extra=r(p.thigh_swing_extra_deg))
+
+
+def _t0(p: GaitParams) -> float:
+    """Time of the first right IC (slightly after t = 0, off the frame grid)."""
+    return 0.137 * p.stride_s
+
+
+def _world_pose(p: GaitParams, leg: LegModel, t: np.ndarray) -> np.ndarray:
+    """(len(t), K, 2) world points (X forward, Y up) at times t."""
+    t = np.atleast_1d(np.asarray(t, float))
+    H = p.height_m
+    ph_r = (t - _t0(p)) / p.stride_s
+    out = np.full((t.size, len(KEYPOINT_NAMES), 2), np.nan)
+
+    def put(name, x, y):
+        out[:, INDEX[name], 0] = x
+        out[:, INDEX[name], 1] = y
+
+    hip_y = leg.hip_y(ph_r)
+    put("pelvis", 0.0, hip_y)
+    for side, ph, dx in (("right", ph_r, 0.01), ("left", ph_r - 0.5, -0.01)):
+        put(f"{side}_hip", dx, hip_y)
+        knee, ankle, heel, toe = leg.points(ph, dx, hip_y)
+        put(f"{side}_knee", *knee)
+        put(f"{side}_ankle", *ankle)
+        put(f"{side}_heel", *heel)
+        put(f"{side}_toe", *toe)
+    # Trunk: lean plus a small oscillation at step frequency.
+    lean = np.radians(p.trunk_lean_deg + 1.0 * np.sin(4 * np.pi * ph_r))
+    trunk = 0.30 * H
+    nx, ny = trunk * np.sin(lean), hip_y + trunk * np.cos(lean)
+    put("neck", nx, ny)
+    put("right_shoulder", nx + 0.01, ny)
+    put("left_shoulder", nx - 0.01, ny)
+    head_ang = np.radians(0.3 * p.trunk_lean_deg) if p.lean_from_waist else lean
+    hx, hy = nx + 0.13 * H * np.sin(head_ang), ny + 0.13 * H * np.cos(head_ang)
+    put("head", hx, hy)
+    put("nose", hx + 0.055 * H * np.cos(head_ang), hy - 0.012 * H)
+    # Arms swing opposite to the same-side leg (right arm back at right IC).
+    for side, ph, dx in (("right", ph_r, 0.01), ("left", ph_r - 0.5, -0.01)):
+        ua = -np.radians(p.arm_swing_deg) * np.cos(2 * np.pi * (ph - 0.05))
+        el = np.radians(p.elbow_flexion_deg + 10.0 * np.sin(2 * np.pi * ph))
+        ex, ey = nx + dx + 0.186 * H * np.sin(ua), ny - 0.186 * H * np.cos(ua)
+        put(f"{side}_elbow", ex, ey)
+        put(f"{side}_wrist", ex + 0.146 * H * np.sin(ua + el), ey - 0.146 * H * np.cos(ua + el))
+    return out
+
+
+def _to_image(world: np.ndarray, direction: int) -> np.ndarray:
+    img = world.copy()
+    img[..., 0] *= direction
+    img[..., 1] *= -1.0
+    return img
+
+
+def _angle_from_vertical(fwd, down):
+    return np.degrees(np.arctan2(fwd, down))
+
+
+def measure_pose(xy: np.ndarray, direction: int, side: str) -> dict:
+    """Project-convention angles of one image-style (K, 2) pose for ``side``."""
+    P = {n: xy[INDEX[n]] for n in KEYPOINT_NAMES}
+    hip, knee, ankle = P[f"{side}_hip"], P[f"{side}_knee"], P[f"{side}_ankle"]
+    heel, toe = P[f"{side}_heel"], P[f"{side}_toe"]
+    ks = ankle - knee
+    shin = _angle_from_vertical(direction * ks[0], ks[1])
+    ft = toe - heel
+    strike = np.degrees(np.arctan2(-ft[1], direction * ft[0]))
+    a, b = hip - knee, ankle - knee
+    inner = np.degrees(np.arccos(np.clip(a @ b / np.linalg.norm(a) / np.linalg.norm(b), -1, 1)))
+    leg_len = np.linalg.norm(hip - knee) + np.linalg.norm(knee - ankle)
+    over = 100.0 * direction * (heel[0] - P["pelvis"][0]) / leg_len
+    mid_sh = 0.5 * (P["left_shoulder"] + P["right_shoulder"])
+    tr = mid_sh - P["pelvis"]
+    lean = _angle_from_vertical(direction * tr[0], -tr[1])
+    return {"shin_angle_ic_deg": float(shin), "foot_strike_angle_ic_deg": float(strike),
+            "knee_flexion_ic_deg": float(180.0 - inner), "overstride_pct_leg": float(over),
+            "trunk_lean_deg": float(lean)}
+
+
+def generate_run(params: GaitParams | None = None) -> tuple[Keypoints, dict]:
+    """Generate a keypoint series (units ``m``, y down, ground y = 0) and its truth.
+
+    Truth: ``events`` and ``stances`` (one per contact fully inside the record,
+    sorted by IC time) with angles measured from the noise-free geometry at the
+    exact IC time, plus ``cadence_spm``, ``leg_length_m``, ``speed_mps`` and
+    ``params``.
+    """
+    p = params or GaitParams()
+    leg = _leg_model(p)
+    n = int(np.floor(p.duration_s * p.fps + 1e-9))
+    t = np.arange(n) / p.fps
+    xy = _to_image(_world_pose(p, leg, t), p.direction)
+    if p.noise_m > 0:
+        xy = xy + np.random.default_rng(p.seed).normal(0.0, p.noise_m, xy.shape)
+    conf = np.ones(xy.shape[:2])
+    kp = Keypoints(xy, conf, t, units="m",
+                   meta={"source": "synthetic", "params": asdict(p)})
+
+    events, stances = [], []
+    T, t0 = p.stride_s, _t0(p)
+    t_end = t[-1] if n else 0.0
+    for foot, off in (("right", 0.0), ("left", 0.5)):
+        k = int(np.floor((0.0 - t0) / T - off)) - 1
+        while True:
+            ic = t0 + (k + off) * T
+            to = ic + p.duty_factor * T
+            k += 1
+            if ic > t_end:
+                break
+            if ic < 0 or to > t_end:
+                continue
+            events.append({"foot": foot, "ic_time_s": float(ic), "to_time_s": float(to)})
+            pose = _to_image(_world_pose(p, leg, np.array([ic])), p.direction)[0]
+            stances.append({"foot": foot, "ic_time_s": float(ic), "to_time_s": float(to),
+                            **measure_pose(pose, p.direction, foot)})
+    events.sort(key=lambda e: e["ic_time_s"])
+    stances.sort(key=lambda e: e["ic_time_s"])
+    truth = {"events": events, "stances": stances, "cadence_spm": float(p.cadence_spm),
+             "leg_length_m": p.thigh_m + p.shank_m, "speed_mps": float(leg.v),
+             "params": asdict(p)}
+    return kp, truth
+
+
+def to_pixels(kp: Keypoints, scale_px_per_m: float, origin_px: tuple[float, float],
+              image_size: tuple[int, int] | None = None) -> Keypoints:
+    """Map a metre series to pixels: ``px = origin + scale * xy`` (y stays down).
+
+    ``origin_px`` is where the world origin (pelvis x, ground) lands in the image.
+    """
+    if kp.units != "m":
+        raise ValueError(f"to_pixels expects units 'm', got {kp.units!r}")
+    xy = np.asarray(origin_px, float) + scale_px_per_m * kp.xy
+    if image_size is None:
+        finite = xy[np.isfinite(xy)]
+        hi = np.nanmax(xy.reshape(-1, 2), axis=0) if finite.size else np.zeros(2)
+        image_size = (int(np.ceil(max(hi[0], 1) + origin_px[0] * 0)) + 1,
+                      int(np.ceil(max(hi[1], 1))) + 1)
+    return replace(kp, xy=xy, units="px", image_size=tuple(int(v) for v in image_size))

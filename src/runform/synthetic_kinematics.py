@@ -1,0 +1,141 @@
+"""Continuous-time sagittal leg kinematics for :mod:`runform.synthetic`.
+
+World frame here: X forward (running direction), Y *up*, ground at Y = 0.
+Angles of segments are measured from the downward vertical, + forward.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.interpolate import PchipInterpolator
+
+
+def keyframe(u, knots, values):
+    """Cosine (C1, zero slope at knots) interpolation of ``values`` at ``knots``."""
+    u = np.asarray(u, dtype=float)
+    knots = np.asarray(knots, float)
+    values = np.asarray(values, float)
+    i = np.clip(np.searchsorted(knots, u, side="right") - 1, 0, len(knots) - 2)
+    w = np.clip((u - knots[i]) / (knots[i + 1] - knots[i]), 0.0, 1.0)
+    return values[i] + (values[i + 1] - values[i]) * 0.5 * (1.0 - np.cos(np.pi * w))
+
+
+def rot(p, vx, vy):
+    """Rotate vector (vx, vy) counter-clockwise by angle p (radians)."""
+    c, s = np.cos(p), np.sin(p)
+    return vx * c - vy * s, vx * s + vy * c
+
+
+class LegModel:
+    """One leg's stance (belt-driven IK) and swing (keyframed FK) kinematics.
+
+    ``phase`` is the leg's gait phase in [0, 1): IC at 0, TO at ``duty``.
+    """
+
+    def __init__(self, *, thigh, shank, foot, ankle_x, ankle_h, duty, stride_s,
+                 shin_ic, knee_ic, pitch_ic, knee_to, pitch_to, knee_stance_pk,
+                 knee_swing_pk, thigh_swing_extra):
+        self.T, self.S, self.Lf, self.ax, self.ah = thigh, shank, foot, ankle_x, ankle_h
+        self.duty, self.stride_s = duty, stride_s
+        self.ts = duty * stride_s
+        self.shin_ic, self.knee_ic, self.pitch_ic = shin_ic, knee_ic, pitch_ic
+        self.knee_to, self.pitch_to = knee_to, pitch_to
+        self.v = 0.0
+        th_ic = shin_ic + knee_ic
+        # Ankle relative to hip at IC, from the requested shin and knee angles.
+        self.ankle_ic = (thigh * np.sin(th_ic) + shank * np.sin(shin_ic),
+                         -(thigh * np.cos(th_ic) + shank * np.cos(shin_ic)))
+        hx, hy = rot(pitch_ic, ankle_x, ankle_h)
+        self.heel_ic_x = self.ankle_ic[0] - hx
+        # Belt material coordinate of the heel (pinned heel) / toe - Lf (pinned toe).
+        self.b0 = self.heel_ic_x - (0.0 if pitch_ic >= 0 else foot * (1 - np.cos(pitch_ic)))
+        self.y_ic = hy - self.ankle_ic[1] if pitch_ic >= 0 else None
+        if pitch_ic < 0:  # toe on the ground: heel is above it
+            ty = np.sin(pitch_ic) * foot
+            self.y_ic = hy - ty - self.ankle_ic[1]
+        # Pitch profile over stance fraction s.
+        s_flat = 0.15 if pitch_ic >= 0 else 0.2
+        self.pitch_knots = [0.0, s_flat, 0.6, 1.0]
+        self.pitch_vals = [pitch_ic, 0.0, 0.0, pitch_to]
+        # Toe-off: hip back at its IC height, knee at knee_to, toe pinned with pitch_to;
+        # that fixes how far the belt carries the foot, hence the belt speed.
+        y_to = self.y_ic
+        d_to2 = thigh ** 2 + shank ** 2 + 2 * thigh * shank * np.cos(knee_to)
+        ox, oy = rot(pitch_to, ankle_x - foot, ankle_h)  # ankle relative to the toe
+        dx_to = -np.sqrt(max(d_to2 - (y_to - oy) ** 2, (0.1 * thigh) ** 2))
+        toe_to_x = dx_to - ox
+        self.v = (self.b0 + foot - toe_to_x) / self.ts
+        # Mid-stance low point from the requested stance knee peak, kept to a
+        # plausible vertical excursion (3-9 cm for a 1.75 m runner).
+        scale = (thigh + shank) / 0.8575
+        drop = np.clip(self.y_ic - self._hip_height(0.45, knee_stance_pk), 0.03 * scale, 0.09 * scale)
+        y_min = self.y_ic - drop
+        flight = (0.5 - duty) * stride_s
+        apex = max(self.y_ic, y_to) + max(9.81 * flight ** 2 / 8.0, 0.01)
+        knots = np.array([0.0, 0.45 * duty, duty, 0.5 * (duty + 0.5)])
+        vals = np.array([self.y_ic, y_min, y_to, apex])
+        kk = np.concatenate([knots + 0.5 * j for j in range(-2, 3)])
+        self._hip_y = PchipInterpolator(kk, np.tile(vals, 5))
+        # Swing keyframes, matched to the stance state at TO.
+        th_to, kn_to, be_to = self._stance_angles(np.array([1.0]), y_to)
+        th_ic_, be_ic = th_ic, pitch_ic - shin_ic
+        self.sw_knots = [0.0, 0.35, 0.72, 1.0]
+        self.sw_thigh = [th_to[0], 0.5 * (th_to[0] + th_ic_ + thigh_swing_extra),
+                         th_ic_ + thigh_swing_extra, th_ic_]
+        self.sw_knee = [kn_to[0], knee_swing_pk, knee_ic + 0.7 * (knee_swing_pk - knee_ic), knee_ic]
+        self.sw_beta = [be_to[0], np.radians(15.0), np.radians(15.0), be_ic]
+
+    # -- stance ---------------------------------------------------------------
+    def _foot_stance(self, s):
+        p = keyframe(s, self.pitch_knots, self.pitch_vals)
+        b = self.b0 - self.v * self.ts * s
+        fx, fy = rot(p, self.Lf, 0.0)
+        heel_x = np.where(p >= 0, b, b + self.Lf - fx)
+        heel_y = np.where(p >= 0, 0.0, -fy)
+        ax, ay = rot(p, self.ax, self.ah)
+        return p, (heel_x, heel_y), (heel_x + fx, heel_y + fy), (heel_x + ax, heel_y + ay)
+
+    def _hip_height(self, s, knee):
+        _, _, _, (ax, ay) = self._foot_stance(np.array([s]))
+        d2 = self.T ** 2 + self.S ** 2 + 2 * self.T * self.S * np.cos(knee)
+        return float(ay[0] + np.sqrt(max(d2 - ax[0] ** 2, 1e-6)))
+
+    def hip_y(self, step_phase):
+        return self._hip_y(np.mod(step_phase, 0.5))
+
+    def _stance_angles(self, s, hip_y):
+        p, _, _, (ax, ay) = self._foot_stance(s)
+        dx, dy = ax, ay - hip_y
+        d = np.minimum(np.hypot(dx, dy), self.T + self.S - 1e-9)
+        ang = np.arctan2(dx, -dy)
+        alpha = np.arccos(np.clip((self.T ** 2 + d ** 2 - self.S ** 2) / (2 * self.T * d), -1, 1))
+        cosk = np.clip((d ** 2 - self.T ** 2 - self.S ** 2) / (2 * self.T * self.S), -1, 1)
+        knee = np.arccos(cosk)
+        thigh = ang + alpha
+        return thigh, knee, p - (thigh - knee)
+
+    # -- both -----------------------------------------------------------------
+    def points(self, phase, hip_x, hip_y):
+        """Knee, ankle, heel, toe (each (xs, ys)) for leg phases, hip at (hip_x, hip_y)."""
+        phase = np.mod(phase, 1.0)
+        stance = phase < self.duty
+        s = np.clip(phase / self.duty, 0, 1)
+        u = np.clip((phase - self.duty) / (1 - self.duty), 0, 1)
+        th_s, kn_s, be_s = self._stance_angles(s, hip_y)
+        th = np.where(stance, th_s, keyframe(u, self.sw_knots, self.sw_thigh))
+        kn = np.where(stance, kn_s, keyframe(u, self.sw_knots, self.sw_knee))
+        be = np.where(stance, be_s, keyframe(u, self.sw_knots, self.sw_beta))
+        sh = th - kn
+        kx, ky = hip_x + self.T * np.sin(th), hip_y - self.T * np.cos(th)
+        ax, ay = kx + self.S * np.sin(sh), ky - self.S * np.cos(sh)
+        p = sh + be
+        # Late swing: steer the foot pitch onto its IC value from slightly toes-up,
+        # so the first contact point really is the lowest one.
+        w = keyframe(u, [0.0, 0.72, 0.92, 1.0], [0.0, 0.0, 1.0, 1.0])
+        w = np.where(stance, 0.0, w)
+        late = self.pitch_ic + np.radians(6.0) * ((1.0 - u) / 0.28) ** 2
+        p = (1.0 - w) * p + w * late
+        ox, oy = rot(p, self.ax, self.ah)
+        hx, hy = ax - ox, ay - oy
+        fx, fy = rot(p, self.Lf, 0.0)
+        return (kx, ky), (ax, ay), (hx, hy), (hx + fx, hy + fy)
