@@ -90,3 +90,4 @@ def test_clean_keypoints_repairs_swaps():
     assert diag["swapped_frames"] == 1
     np.testing.assert_allclose(clean.xy[30, li], xy[30, li])
     np.testing.assert_allclose(clean.xy[30, ri], xy[30, ri])
+
