@@ -21,7 +21,7 @@ STRIDE_COLUMNS = (
     "foot", "ic_time_s", "to_time_s", "contact_time_s", "flight_time_s", "step_time_s", "duty_factor",
     "shin_angle_ic_deg", "foot_strike_angle_ic_deg", "foot_strike", "knee_flexion_ic_deg",
     "knee_flexion_peak_stance_deg", "knee_flexion_excursion_deg", "overstride_pct_leg", "overstride_cm",
-    "trunk_lean_deg", "vertical_oscillation_pct_leg", "vertical_stiffness_kn_m",
+    "trunk_lean_deg", "vertical_oscillation_pct_leg", "vertical_stiffness_kn_m", "leg_stiffness_kn_m", "speed_m_s",
 )
 
 

@@ -13,7 +13,7 @@ from .errors import InputNotFound, NotEnoughData
 from .gait.events import EventConfig, detect_stances
 from .geometry import RunnerGeometry, estimate_geometry
 from .keypoints import Keypoints
-from .metrics.proxies import arm_and_shoulder, vertical_stiffness
+from .metrics.proxies import arm_and_shoulder, leg_stiffness, stance_speed, vertical_stiffness
 from .metrics.stance import stance_metrics
 from .metrics.summary import QualityConfig, quality_flags, summarize
 from .signals.cleaning import SignalConfig, clean_keypoints
@@ -21,6 +21,8 @@ from .signals.cleaning import SignalConfig, clean_keypoints
 #: Thigh + shank as a fraction of standing height (Winter 2009 segment tables:
 #: 0.245 H + 0.246 H), used to turn leg length into centimetres when height is given.
 LEG_FRACTION_OF_HEIGHT = 0.491
+#: Morin's leg length (great trochanter to ground, 0.53 x height) over thigh + shank.
+MORIN_LEG_PER_THIGH_SHANK = 0.53 / LEG_FRACTION_OF_HEIGHT
 
 
 @dataclass(frozen=True)
@@ -144,13 +146,19 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
         raise NotEnoughData(f"no foot contacts found in {Path(info.path).name}: is a runner's whole leg in view, side-on?")
     strides = stance_metrics(clean, geom, stances)
     cm = _centimetres_per_unit(clean, geom, config.runner)
+    morin_leg_m = geom.leg_length * cm / 100 * MORIN_LEG_PER_THIGH_SHANK if cm else None
     for s in strides:
+        speed = stance_speed(clean, s["foot"], s["ic_time_s"], s.get("contact_time_s"))
+        s["speed_m_s"] = round(speed * cm / 100, 3) if (speed and cm) else None
+        k_leg = leg_stiffness(s.get("contact_time_s"), s.get("flight_time_s"), s["speed_m_s"], morin_leg_m,
+                              config.runner.mass_kg)
+        s["leg_stiffness_kn_m"] = round(k_leg, 3) if k_leg else None
         if s.get("overstride_cm") is None and cm and s.get("overstride_pct_leg") is not None:
             s["overstride_cm"] = round(s["overstride_pct_leg"] / 100 * geom.leg_length * cm, 2)
         s["vertical_stiffness_kn_m"] = vertical_stiffness(s.get("contact_time_s"), s.get("flight_time_s"),
                                                           config.runner.mass_kg)
     summary = summarize(strides)
-    summary["vertical_stiffness_unit"] = "kN/m" if config.runner.mass_kg else "kN/m per kg body mass"
+    summary["stiffness_unit"] = "kN/m" if config.runner.mass_kg else "kN/m per kg body mass"
     proxies = arm_and_shoulder(clean, geom.near_side)
     summary.update(proxies)
     quality = quality_flags(kp, geom, strides, config.quality)

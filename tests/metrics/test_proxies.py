@@ -55,3 +55,29 @@ def test_elbow_angle_and_shoulder_ratio(elbow):
 def test_every_proxy_says_what_it_does_not_measure():
     for text in PROXY_NOTES.values():
         assert "not" in text
+
+
+def test_leg_stiffness_worked_example():
+    from runform.metrics.proxies import leg_stiffness
+
+    # tc 0.25 s, tf 0.12 s, 3.5 m/s, L 0.93 m, 70 kg: Morin 2005 reports ~10-12 kN/m at such speeds
+    k = leg_stiffness(0.25, 0.12, 3.5, 0.93, 70.0)
+    assert 5 < k < 20
+    assert leg_stiffness(0.25, 0.12, None, 0.93, 70.0) is None
+    assert leg_stiffness(0.25, 0.12, 3.5, None, 70.0) is None
+
+
+@pytest.mark.parametrize("trial", ["RBDS001runT25_60hz", "P01_S01_Running_01_30hz"])
+def test_speed_and_stiffness_from_mocap(shared_data, trial):
+    import json
+
+    from runform.pipeline import AnalysisConfig, RunnerInfo, analyze_keypoints, load_keypoints
+
+    base = trial.replace("_60hz", "").replace("_30hz", "")
+    truth = json.loads((shared_data / "mocap-gt" / f"{base}.groundtruth.json").read_text())
+    cfg = AnalysisConfig(runner=RunnerInfo(mass_kg=70.0))
+    kp, info = load_keypoints(shared_data / "mocap-gt" / f"{trial}.trc", cfg)
+    s = analyze_keypoints(kp, info, cfg).summary
+    assert s["speed_m_s"] == pytest.approx(truth["summary"]["speed_measured_m_s"], rel=0.07)
+    assert 5 < s["leg_stiffness_kn_m"] < 20
+    assert 15 < s["vertical_stiffness_kn_m"] < 40

@@ -25,6 +25,8 @@ SUMMARY_METRICS: dict[str, str] = {
     "duty_factor": "",
     "vertical_oscillation_pct_leg": "% leg",
     "vertical_stiffness_kn_m": "kN/m",
+    "leg_stiffness_kn_m": "kN/m",
+    "speed_m_s": "m/s",
 }
 
 
