@@ -7,8 +7,6 @@ Only ``model_complexity=1`` is allowed: its model ships inside the mediapipe
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable

@@ -28,6 +28,9 @@ import numpy as np
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter, even_size
 from ..metrics.angles import angle_from_vertical
+from .draw import (
+    _DARK, _dashed, _dot, _label, _line, _panel, _shade, _text, _unit,
+)
 
 __all__ = ["AnnotateConfig", "AnnotatedVideo", "render_annotated_video", "shin_band", "overstride_flagged"]
 
@@ -119,102 +122,6 @@ def overstride_flagged(stride: dict, config: AnnotateConfig = AnnotateConfig()) 
 
 
 # --- drawing primitives (RGB images, float coordinates, NaN-safe) -------------------
-
-_FONT = cv2.FONT_HERSHEY_SIMPLEX
-_CAP = cv2.getTextSize("H", _FONT, 1.0, 1)[0][1]  # cap height in px at scale 1
-_DARK = (20, 20, 20)
-
-
-def _unit(size: tuple[int, int]) -> float:
-    """Base size in px: 3.5 % of the frame height (text height on a phone)."""
-    return 0.035 * size[1]
-
-
-def _ok(*pts) -> bool:
-    return all(np.all(np.isfinite(np.asarray(p, dtype=float))) for p in pts)
-
-
-def _pt(p) -> tuple[int, int]:
-    return int(round(float(p[0]))), int(round(float(p[1])))
-
-
-def _line(img, a, b, colour, th: int) -> None:
-    if _ok(a, b):
-        cv2.line(img, _pt(a), _pt(b), colour, int(th), cv2.LINE_AA)
-
-
-def _dot(img, p, colour, r: int) -> None:
-    if _ok(p):
-        cv2.circle(img, _pt(p), int(r), colour, -1, cv2.LINE_AA)
-
-
-def _dashed(img, a, b, colour, th: int, u: float) -> None:
-    if not _ok(a, b):
-        return
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    n = max(1, int(np.hypot(*(b - a)) / max(u * 0.5, 2.0)))
-    for k in range(0, n, 2):
-        _line(img, a + (b - a) * k / n, a + (b - a) * min(k + 1, n) / n, colour, th)
-
-
-def _text_width(s: str, height: float) -> int:
-    scale = height / _CAP
-    return cv2.getTextSize(s.replace("°", " "), _FONT, scale, max(1, int(round(height / 9))))[0][0]
-
-
-def _text(img, s: str, pos, height: float, colour=(255, 255, 255), outline: bool = True) -> None:
-    """Text with its baseline-left at ``pos``, ``height`` px tall, dark-outlined; ``°`` drawn as a ring."""
-    if not _ok(pos):
-        return
-    scale = height / _CAP
-    th = max(1, int(round(height / 9)))
-    x, y = _pt(pos)
-    x = int(np.clip(x, 0, max(0, img.shape[1] - _text_width(s, height))))
-    y = int(np.clip(y, int(height) + 2, img.shape[0] - 2))
-    for layer in ((_DARK, th + max(2, int(height / 5))), (colour, th)) if outline else ((colour, th),):
-        cx = x
-        for k, part in enumerate(s.split("°")):
-            if k:
-                r = max(2, int(round(height * 0.2)))
-                cv2.circle(img, (cx + r + 1, y - int(height) + r), r, layer[0], max(1, layer[1] - th + 1)
-                           if layer[0] == _DARK else max(1, th // 2 + 1), cv2.LINE_AA)
-                cx += 2 * r + 3
-            cv2.putText(img, part, (cx, y), _FONT, scale, layer[0], layer[1], cv2.LINE_AA)
-            cx += cv2.getTextSize(part, _FONT, scale, th)[0][0]
-
-
-def _label(img, s: str, anchor, height: float, side: int, colour=(255, 255, 255)) -> None:
-    """Text beside ``anchor``: to its right when ``side`` > 0, else to its left."""
-    if _ok(anchor):
-        gap, w = height * 0.8, _text_width(s, height)
-        if (side > 0 and anchor[0] + gap + w > img.shape[1]) or (side <= 0 and anchor[0] - gap - w < 0):
-            side = -side if side else 1  # no room: the other side
-        x = anchor[0] + gap if side > 0 else anchor[0] - gap - w
-        _text(img, s, (x, anchor[1] + height / 2), height, colour=colour)
-
-
-def _shade(img, x0, y0, x1, y1, alpha: float) -> None:
-    """Darken a rectangle (semi-transparent black panel)."""
-    x0, y0 = max(0, int(x0)), max(0, int(y0))
-    x1, y1 = min(img.shape[1], int(x1)), min(img.shape[0], int(y1))
-    if x1 > x0 and y1 > y0:
-        roi = img[y0:y1, x0:x1]
-        roi[...] = (roi * (1.0 - alpha)).astype(np.uint8)
-
-
-def _panel(img, lines: list[str], colours: list, u: float) -> None:
-    """Head-up display: a dark panel at the top left; text shrunk to fit the width."""
-    h = u
-    widest = max(_text_width(s, h) for s in lines) + 2 + int(h * 0.4)
-    if widest > 0.9 * img.shape[1]:
-        h *= 0.9 * img.shape[1] / widest
-    pad, step = h * 0.6, h * 1.6
-    w = max(_text_width(s, h) for s in lines) + 2 * pad + h * 0.4
-    _shade(img, pad * 0.5, pad * 0.5, pad * 0.5 + w, pad * 0.5 + pad + step * len(lines), 0.55)
-    for k, (s, c) in enumerate(zip(lines, colours)):
-        _text(img, s, (pad * 1.5, pad * 0.5 + pad + h + step * k), h, colour=c)
-
-
 
 class _Scene:
     """Per-clip state: keypoints scaled to the output frame, strides, geometry."""
