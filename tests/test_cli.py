@@ -126,3 +126,44 @@ def test_analyze_openpose_folder_matches_the_same_motion_as_trc(shared_data, tmp
     truth = json.loads((shared_data / "mocap-gt" / "RBDS001runT25.groundtruth.json").read_text())
     assert doc["summary"]["cadence_spm"] == pytest.approx(truth["summary"]["cadence_spm"], rel=0.015)
     assert doc["summary"]["shin_angle_ic_deg"] == pytest.approx(truth["summary"]["shin_angle_ic_deg"], abs=2.0)
+
+
+def _cut_clip(src, dst, n_frames):
+    """Re-encode the first frames of a real video (keeps the test short)."""
+    import av
+
+    with av.open(str(src)) as inp, av.open(str(dst), "w") as out:
+        vin = inp.streams.video[0]
+        vout = out.add_stream("libx264", rate=30)
+        vout.width, vout.height, vout.pix_fmt = vin.width, vin.height, "yuv420p"
+        for i, frame in enumerate(inp.decode(vin)):
+            if i >= n_frames:
+                break
+            for p in vout.encode(av.VideoFrame.from_ndarray(frame.to_ndarray(format="rgb24"), format="rgb24")):
+                out.mux(p)
+        for p in vout.encode():
+            out.mux(p)
+
+
+@pytest.mark.slow
+def test_analyze_video_writes_annotated_video_and_reuses_pose_cache(shared_data, tmp_path):
+    import av
+
+    clip = tmp_path / "clip.mp4"
+    _cut_clip(shared_data / "videos" / "male_side.mp4", clip, 150)
+    res = _run(["analyze", str(clip), "--out", str(tmp_path / "o"), "--video-height", "360"])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "o" / "clip"
+    with av.open(str(out / "annotated.mp4")) as c:
+        s = c.streams.video[0]
+        assert s.codec_context.name == "h264" and s.height == 360 and s.width % 2 == 0
+        assert sum(1 for _ in c.decode(s)) == 150
+    doc = json.loads((out / "metrics.json").read_text())
+    assert doc["input"]["source_type"] == "video" and doc["input"]["frame_count"] == 150
+    assert 150 < doc["summary"]["cadence_spm"] < 190
+    mtime = (out / "pose.npz").stat().st_mtime_ns
+    (out / "annotated.mp4").unlink()
+    res = _run(["analyze", str(clip), "--out", str(tmp_path / "o"), "--no-video"])
+    assert res.exit_code == 0, res.output
+    assert (out / "pose.npz").stat().st_mtime_ns == mtime  # the pose model did not run again
+    assert not (out / "annotated.mp4").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -60,15 +61,41 @@ def print_summary(analysis, paths: dict) -> None:
         console.print(f"{name}: {path}")
 
 
-def run_analysis(input_path: Path, out: Path, config: AnalysisConfig) -> dict:
+@dataclass(frozen=True)
+class OutputOptions:
+    """Which of the optional outputs to write."""
+
+    video: bool = True
+    video_height: int | None = 720
+
+
+def _progress_bar() -> Progress:
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                    TextColumn("{task.completed}/{task.total} frames"), TimeRemainingColumn(),
+                    console=err_console, transient=True)
+
+
+def _write_video(analysis, target: Path, options: OutputOptions, capture_fps) -> Path:
+    from .report.annotate import AnnotateConfig, render_annotated_video
+
+    with _progress_bar() as bar:
+        task = bar.add_task("annotated video", total=analysis.input.frame_count or None)
+        result = render_annotated_video(analysis, target / "annotated.mp4",
+                                        AnnotateConfig(video_height=options.video_height),
+                                        capture_fps=capture_fps,
+                                        progress=lambda done, total: bar.update(task, completed=done,
+                                                                                total=total or None))
+    return result.path
+
+
+def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
+                 options: OutputOptions = OutputOptions()) -> dict:
     """Analyze one input into ``out/<stem>/``; remove the folder again if we made it and failed."""
     target = out / (input_path.stem or input_path.name)
     created = not target.exists()
     try:
         target.mkdir(parents=True, exist_ok=True)
-        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                      TextColumn("{task.completed}/{task.total} frames"), TimeRemainingColumn(),
-                      console=err_console, transient=True) as bar:
+        with _progress_bar() as bar:
             task = bar.add_task("pose", total=None)
 
             def progress(done: int, total: int) -> None:
@@ -78,7 +105,10 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig) -> dict:
         analysis = analyze_keypoints(kp, info, config)
         from .output import write_outputs
 
-        paths = write_outputs(analysis, target)
+        paths = {}
+        if options.video and analysis.input.source_type == "video":
+            paths["annotated video"] = _write_video(analysis, target, options, config.capture_fps)
+        paths.update(write_outputs(analysis, target))
         if (target / "pose.npz").exists():
             paths["pose cache"] = target / "pose.npz"
     except BaseException:
@@ -118,12 +148,17 @@ def main() -> None:
               help="Runner mass; gives vertical stiffness in kN/m.")
 @click.option("--keypoint-fps", type=click.FloatRange(min=1), default=30.0, show_default=True,
               help="Frame rate of an OpenPose JSON folder (the files carry no time).")
-def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, keypoint_fps) -> None:
+@click.option("--video/--no-video", default=True, show_default=True,
+              help="Write annotated.mp4 (H.264, plays in browsers and phones) for video input.")
+@click.option("--video-height", type=click.IntRange(min=120), default=720, show_default=True,
+              help="Height of annotated.mp4 in pixels (never upscaled).")
+def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, keypoint_fps, video,
+            video_height) -> None:
     """Analyze INPUT: a video, a .trc file or a folder of OpenPose *_keypoints.json."""
     config = AnalysisConfig(runner=RunnerInfo(height_cm, mass_kg), capture_fps=capture_fps,
                             openpose_fps=keypoint_fps)
     try:
-        run_analysis(input_path, out, config)
+        run_analysis(input_path, out, config, OutputOptions(video, video_height))
     except Exception as err:  # noqa: BLE001 - every failure becomes a one-line message
         _fail(err)
 

@@ -37,8 +37,9 @@ def even_size(width: int, height: int, out_height: int | None = None) -> tuple[i
     width, height : int
         Input frame size in pixels.
     out_height : int, optional
-        Wanted output height; the width follows the aspect ratio. Without it
-        the input size is kept, less one pixel on an odd side.
+        Wanted output height (clipped to the input height: no upscaling); the
+        width follows the aspect ratio. Without it the input size is kept, less
+        one pixel on an odd side.
 
     Returns
     -------
@@ -47,7 +48,8 @@ def even_size(width: int, height: int, out_height: int | None = None) -> tuple[i
     """
     if out_height is None:
         return max(2, width - width % 2), max(2, height - height % 2)
-    h = max(2, int(out_height) - int(out_height) % 2)
+    out_height = min(int(out_height), height)  # never upscale: it only adds bytes
+    h = max(2, out_height - out_height % 2)
     w = int(round(width * h / height))
     w = max(2, w - w % 2)
     return w, h
