@@ -80,3 +80,16 @@ def test_trc_round_trip(tmp_path):
     back = trc.read_trc(write_trc(kp, tmp_path / "r.trc"))
     np.testing.assert_allclose(back.xy, kp.xy, atol=2e-6)
     np.testing.assert_allclose(back.time_s, kp.time_s, atol=1e-6)
+
+
+def test_late_swing_retraction_heel_peak_precedes_ic():
+    from runform.synthetic import _leg_model, _t0, _world_pose
+    p = GaitParams(duration_s=2)
+    leg = _leg_model(p)
+    ic = _t0(p) + p.stride_s
+    t = ic + np.arange(-0.1, 0.05, 0.0005)
+    w = _world_pose(p, leg, t)
+    hx = w[:, INDEX["right_heel"], 0] - w[:, INDEX["pelvis"], 0]
+    lead = ic - t[np.argmax(hx)]
+    assert abs(lead - p.retraction_s) <= 0.007  # model reaches ~18-25 ms, see report
+    assert np.all(w[:, FEET, 1] >= -1e-6)

@@ -40,6 +40,9 @@ class GaitParams:
     knee_flexion_swing_peak_deg: float = 100.0
     foot_pitch_to_deg: float = -45.0  #: heel->toe pitch at toe-off (heel up)
     thigh_swing_extra_deg: float = 8.0  #: thigh flexion beyond IC before retraction
+    retraction_s: float = 0.025  #: heel's forward peak (rel. pelvis) to IC, s; 0 = peak at IC
+    heel_catch_s: float = 0.03  #: early-stance time over which the heel's forward slide stops
+    heel_catch_frac: float = 0.0  #: heel speed over the belt at IC, fraction of belt speed
     trunk_lean_deg: float = 5.0
     lean_from_waist: bool = True  #: True: bend at the hip, head re-levelled; False: straight line
     arm_swing_deg: float = 30.0  #: upper-arm swing amplitude about vertical
@@ -85,7 +88,8 @@ def _leg_model(p: GaitParams) -> LegModel:
         pitch_ic=r(p.foot_strike_angle_ic_deg), knee_to=r(p.knee_flexion_to_deg),
         pitch_to=r(p.foot_pitch_to_deg), knee_stance_pk=r(p.knee_flexion_stance_peak_deg),
         knee_swing_pk=r(p.knee_flexion_swing_peak_deg),
-        thigh_swing_extra=r(p.thigh_swing_extra_deg))
+        thigh_swing_extra=r(p.thigh_swing_extra_deg), retraction_s=p.retraction_s,
+        catch_s=p.heel_catch_s, catch_frac=p.heel_catch_frac)
 
 
 def _t0(p: GaitParams) -> float:

@@ -34,13 +34,19 @@ class LegModel:
 
     def __init__(self, *, thigh, shank, foot, ankle_x, ankle_h, duty, stride_s,
                  shin_ic, knee_ic, pitch_ic, knee_to, pitch_to, knee_stance_pk,
-                 knee_swing_pk, thigh_swing_extra):
+                 knee_swing_pk, thigh_swing_extra, retraction_s=0.0, catch_s=0.0,
+                 catch_frac=0.0):
         self.T, self.S, self.Lf, self.ax, self.ah = thigh, shank, foot, ankle_x, ankle_h
         self.duty, self.stride_s = duty, stride_s
         self.ts = duty * stride_s
         self.shin_ic, self.knee_ic, self.pitch_ic = shin_ic, knee_ic, pitch_ic
         self.knee_to, self.pitch_to = knee_to, pitch_to
         self.v = 0.0
+        # Heel "catch": at IC the heel still moves forward over the belt at
+        # catch_frac * belt speed, decaying to 0 (rolling/shoe compression) over the
+        # first catch_s of stance; slows the early-stance shank rotation.
+        self.sc = min(catch_s / self.ts, 0.5) if catch_s > 0 else 0.0
+        self.cf = catch_frac if self.sc > 0 else 0.0
         th_ic = shin_ic + knee_ic
         # Ankle relative to hip at IC, from the requested shin and knee angles.
         self.ankle_ic = (thigh * np.sin(th_ic) + shank * np.sin(shin_ic),
@@ -64,7 +70,8 @@ class LegModel:
         ox, oy = rot(pitch_to, ankle_x - foot, ankle_h)  # ankle relative to the toe
         dx_to = -np.sqrt(max(d_to2 - (y_to - oy) ** 2, (0.1 * thigh) ** 2))
         toe_to_x = dx_to - ox
-        self.v = (self.b0 + foot - toe_to_x) / self.ts
+        # b(1) = b0 - v ts + v ts cf sc / 3 = toe_to_x - foot
+        self.v = (self.b0 + foot - toe_to_x) / (self.ts * (1.0 - self.cf * self.sc / 3.0))
         # Mid-stance low point from the requested stance knee peak, kept to a
         # plausible vertical excursion (3-9 cm for a 1.75 m runner).
         scale = (thigh + shank) / 0.8575
@@ -84,11 +91,39 @@ class LegModel:
                          th_ic_ + thigh_swing_extra, th_ic_]
         self.sw_knee = [kn_to[0], knee_swing_pk, knee_ic + 0.7 * (knee_swing_pk - knee_ic), knee_ic]
         self.sw_beta = [be_to[0], np.radians(15.0), np.radians(15.0), be_ic]
+        # Late-swing retraction: the thigh extends before IC at the rate that makes
+        # the heel's horizontal velocity relative to the hip continuous at IC (C1),
+        # blended in over a window solved so that the heel's forward peak relative
+        # to the hip falls retraction_s before contact.
+        self.ret_a, self.ret_w = 0.0, 0.0
+        if retraction_s > 0:
+            _, (hx0, _), _, _ = self._foot_stance(np.array([0.0, 1e-5]))
+            vx = (hx0[1] - hx0[0]) / (1e-5 * self.ts)  # heel x velocity rel. hip
+            sh_ic = th_ic - knee_ic
+            self.ret_a = -vx / (thigh * np.cos(th_ic) + shank * np.cos(sh_ic))
+            sw_s = (1.0 - duty) * stride_s
+            lo, hi = 1e-3, 0.45 * sw_s
+            for _ in range(40):
+                self.ret_w = 0.5 * (lo + hi)
+                if self._heel_peak_lead() > retraction_s:
+                    hi = self.ret_w
+                else:
+                    lo = self.ret_w
+
+    def _heel_peak_lead(self):
+        """Time (s) from the heel's forward peak relative to the hip to IC."""
+        sw_s = (1.0 - self.duty) * self.stride_s
+        tau = np.linspace(0.0, min(0.2, sw_s), 801)
+        _, _, (hx, _), _ = self.points(1.0 - tau / self.stride_s - 1e-12, 0.0, 0.0)
+        return float(tau[np.argmax(hx)])
 
     # -- stance ---------------------------------------------------------------
     def _foot_stance(self, s):
         p = keyframe(s, self.pitch_knots, self.pitch_vals)
         b = self.b0 - self.v * self.ts * s
+        if self.sc > 0:
+            q = np.clip(s / self.sc, 0.0, 1.0)
+            b = b + self.cf * self.v * self.ts * self.sc / 3.0 * (1.0 - (1.0 - q) ** 3)
         fx, fy = rot(p, self.Lf, 0.0)
         heel_x = np.where(p >= 0, b, b + self.Lf - fx)
         heel_y = np.where(p >= 0, 0.0, -fy)
@@ -123,6 +158,10 @@ class LegModel:
         u = np.clip((phase - self.duty) / (1 - self.duty), 0, 1)
         th_s, kn_s, be_s = self._stance_angles(s, hip_y)
         th = np.where(stance, th_s, keyframe(u, self.sw_knots, self.sw_thigh))
+        if self.ret_w > 0:
+            tau = (1.0 - u) * (1.0 - self.duty) * self.stride_s
+            e = np.clip(1.0 - tau / self.ret_w, 0.0, 1.0) ** 2
+            th = th + np.where(stance, 0.0, self.ret_a * tau * e)
         kn = np.where(stance, kn_s, keyframe(u, self.sw_knots, self.sw_knee))
         be = np.where(stance, be_s, keyframe(u, self.sw_knots, self.sw_beta))
         sh = th - kn
