@@ -39,6 +39,26 @@ def test_analyze_trc_writes_the_output_contract(shared_data, tmp_path):
     assert len(rows) == len(strides)
     assert float(rows[0]["ic_time_s"]) == pytest.approx(strides[0]["ic_time_s"])
     assert "Cadence" in res.output and "metrics.json" in res.output
+    assert isinstance(doc["cues"], list) and len(doc["cues"]) <= 3
+    html = (out / "report.html").read_text()
+    assert "RBDS001runT25_60hz" in html and "https://" not in html
+    assert not (out / "annotated.mp4").exists()  # no video for keypoint input
+
+
+def test_threshold_config_changes_cues_and_bad_keys_are_refused(shared_data, tmp_path):
+    trc = shared_data / "mocap-gt" / "RBDS001runT25_60hz.trc"
+    strict = tmp_path / "strict.toml"
+    strict.write_text("cadence_amber_spm = 190\ncadence_red_spm = 185\n")
+    res = _run(["analyze", str(trc), "--out", str(tmp_path / "a"), "--no-report", "--config", str(strict)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "a" / "RBDS001runT25_60hz" / "metrics.json").read_text())
+    assert doc["bands"]["cadence_spm"] == "red"
+    assert not (tmp_path / "a" / "RBDS001runT25_60hz" / "report.html").exists()
+    bad = tmp_path / "bad.toml"
+    bad.write_text("shin_red = 3\n")
+    res = CliRunner().invoke(main, ["analyze", str(trc), "--out", str(tmp_path / "b"), "--config", str(bad)])
+    assert res.exit_code == 6, res.output
+    assert "shin_red" in res.output and "Traceback" not in res.output
 
 
 def test_missing_file_is_a_one_line_error(tmp_path):

@@ -22,6 +22,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are shared with clinicians
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -67,6 +67,8 @@ class OutputOptions:
 
     video: bool = True
     video_height: int | None = 720
+    report: bool = True
+    thresholds_toml: Path | None = None
 
 
 def _progress_bar() -> Progress:
@@ -88,6 +90,15 @@ def _write_video(analysis, target: Path, options: OutputOptions, capture_fps) ->
     return result.path
 
 
+def print_cues(cues: dict) -> None:
+    for i, cue in enumerate(cues.get("cues", []), 1):
+        f = cue["finding"]
+        console.print(f"[bold]cue {i}: {cue['title']}[/bold] ({f.get('value_text', '')}, {f.get('strides_supporting', '')})")
+        console.print(f"  {cue['cue']}")
+    for w in cues.get("withheld", []):
+        console.print(f"[yellow]no cue:[/yellow] {w.get('reason', w)}")
+
+
 def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
                  options: OutputOptions = OutputOptions()) -> dict:
     """Analyze one input into ``out/<stem>/``; remove the folder again if we made it and failed."""
@@ -105,10 +116,21 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
         analysis = analyze_keypoints(kp, info, config)
         from .output import write_outputs
 
+        from .report.cues import Thresholds, coaching_cues, load_thresholds
+
+        thresholds = load_thresholds(options.thresholds_toml) if options.thresholds_toml else Thresholds()
+        cues = coaching_cues(analysis.summary, analysis.strides, analysis.quality, thresholds)
+        is_video = analysis.input.source_type == "video"
         paths = {}
-        if options.video and analysis.input.source_type == "video":
+        if options.video and is_video:
             paths["annotated video"] = _write_video(analysis, target, options, config.capture_fps)
-        paths.update(write_outputs(analysis, target))
+        if options.report:
+            from .report.html import write_report
+
+            write_report(analysis, cues, target / "report.html", input_path if is_video else None,
+                         thresholds=thresholds, capture_fps=config.capture_fps)
+            paths["report"] = target / "report.html"
+        paths.update(write_outputs(analysis, target, cues))
         if (target / "pose.npz").exists():
             paths["pose cache"] = target / "pose.npz"
     except BaseException:
@@ -116,6 +138,7 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
             shutil.rmtree(target, ignore_errors=True)
         raise
     print_summary(analysis, paths)
+    print_cues(cues)
     return paths
 
 
@@ -152,13 +175,16 @@ def main() -> None:
               help="Write annotated.mp4 (H.264, plays in browsers and phones) for video input.")
 @click.option("--video-height", type=click.IntRange(min=120), default=720, show_default=True,
               help="Height of annotated.mp4 in pixels (never upscaled).")
+@click.option("--report/--no-report", default=True, show_default=True, help="Write report.html.")
+@click.option("--config", "config_toml", type=click.Path(path_type=Path), default=None,
+              help="TOML file overriding coaching thresholds (see runform.report.cues.Thresholds).")
 def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, keypoint_fps, video,
-            video_height) -> None:
+            video_height, report, config_toml) -> None:
     """Analyze INPUT: a video, a .trc file or a folder of OpenPose *_keypoints.json."""
     config = AnalysisConfig(runner=RunnerInfo(height_cm, mass_kg), capture_fps=capture_fps,
                             openpose_fps=keypoint_fps)
     try:
-        run_analysis(input_path, out, config, OutputOptions(video, video_height))
+        run_analysis(input_path, out, config, OutputOptions(video, video_height, report, config_toml))
     except Exception as err:  # noqa: BLE001 - every failure becomes a one-line message
         _fail(err)
 

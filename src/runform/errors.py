@@ -21,3 +21,9 @@ class NoRunnerFound(RunformError):
 
 class NotEnoughData(RunformError):
     exit_code = 5
+
+
+class ConfigError(RunformError):
+    """A settings file (e.g. coaching-cue thresholds TOML) is unreadable or has unknown keys."""
+
+    exit_code = 6

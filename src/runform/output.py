@@ -38,8 +38,8 @@ def _clean(value):
     return value
 
 
-def metrics_document(analysis: Analysis) -> dict:
-    """The metrics.json document (see README, 'Outputs')."""
+def metrics_document(analysis: Analysis, cues: dict | None = None) -> dict:
+    """The metrics.json document (see README, 'Outputs'); ``cues`` from report.cues.coaching_cues."""
     g = analysis.geometry
     return _clean({
         "schema_version": SCHEMA_VERSION,
@@ -54,6 +54,9 @@ def metrics_document(analysis: Analysis) -> dict:
         },
         "summary": analysis.summary,
         "quality": analysis.quality,
+        "cues": (cues or {}).get("cues", []),
+        "cues_withheld": (cues or {}).get("withheld", []),
+        "bands": (cues or {}).get("bands", {}),
         "proxy_definitions": PROXY_NOTES,
         "diagnostics": analysis.diagnostics,
         "strides": [{k: s.get(k) for k in STRIDE_COLUMNS} for s in analysis.strides],
@@ -69,11 +72,11 @@ def strides_csv(analysis: Analysis) -> str:
     return buf.getvalue()
 
 
-def write_outputs(analysis: Analysis, out_dir: Path) -> dict[str, Path]:
+def write_outputs(analysis: Analysis, out_dir: Path, cues: dict | None = None) -> dict[str, Path]:
     """Write metrics.json and strides.csv into ``out_dir``; return their paths."""
     out_dir = Path(out_dir)
     paths = {"metrics": out_dir / "metrics.json", "strides": out_dir / "strides.csv"}
     write_text_atomic(paths["strides"], strides_csv(analysis))
     # metrics.json last: its presence marks a finished analysis.
-    write_text_atomic(paths["metrics"], json.dumps(metrics_document(analysis), indent=1))
+    write_text_atomic(paths["metrics"], json.dumps(metrics_document(analysis, cues), indent=1))
     return paths

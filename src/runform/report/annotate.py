@@ -28,6 +28,7 @@ import numpy as np
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter, even_size
 from ..metrics.angles import angle_from_vertical
+from .cues import Thresholds
 from .draw import (
     _DARK, _dashed, _dot, _label, _line, _panel, _shade, _text, _unit,
 )
@@ -35,9 +36,8 @@ from .draw import (
 __all__ = ["AnnotateConfig", "AnnotatedVideo", "render_annotated_video", "shin_band", "overstride_flagged"]
 
 
-#: Shin-angle band edges (deg): green below the first, amber to the second, red above.
-#: Defined here because report.cues (the coaching thresholds) did not exist yet.
-_SHIN_OK, _SHIN_HIGH = 5.0, 10.0
+#: Shin-angle band edges (deg) come from the one place thresholds live: report.cues.
+_SHIN_OK, _SHIN_HIGH = Thresholds().shin_amber_deg, Thresholds().shin_red_deg
 
 
 @dataclass(frozen=True)

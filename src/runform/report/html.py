@@ -1,0 +1,407 @@
+"""The one-file HTML report: summary, cues, metrics table, plots, key frames, definitions.
+
+Everything is inline (CSS, PNG/JPEG as base64 data URIs), so the file opens offline and can
+be mailed as is. Every string from the user (file names) is escaped by Jinja2 autoescape.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .. import __version__
+from ..atomic import write_text_atomic
+from ..geometry import pelvis
+from ..metrics.angles import angle_from_vertical, flexion_angle
+from ..metrics.proxies import PROXY_NOTES
+from ..metrics.summary import SUMMARY_METRICS
+from ..pipeline import Analysis
+from .cues import Thresholds, band, band_text
+
+#: Plain definitions of every metric (README "Outputs" table); proxies come from PROXY_NOTES.
+DEFINITIONS: dict[str, tuple[str, str]] = {
+    "cadence_spm": ("Cadence", "Steps per minute: 60 / median step time (both feet)."),
+    "shin_angle_ic_deg": ("Shin angle at contact", "Knee-to-ankle line from vertical at initial contact; "
+                          "positive when the ankle lands ahead of the knee (overstriding). About 0 is the target."),
+    "foot_strike_angle_ic_deg": ("Foot strike angle", "Heel-to-toe pitch at contact minus the flat-foot pitch in "
+                                 "mid-stance; positive = toes up. > 8 deg rearfoot, < -1.6 deg forefoot "
+                                 "(Altman & Davis 2012)."),
+    "knee_flexion_ic_deg": ("Knee flexion at contact", "180 minus the hip-knee-ankle angle at contact."),
+    "knee_flexion_peak_stance_deg": ("Peak stance knee flexion", "Largest knee flexion between contact and toe-off."),
+    "knee_flexion_excursion_deg": ("Knee flexion excursion", PROXY_NOTES["knee_flexion_excursion_deg"]),
+    "overstride_pct_leg": ("Overstride", "Heel ahead of the pelvis centre at contact, horizontally, "
+                           "in % of leg length (thigh + shank)."),
+    "overstride_cm": ("Overstride (cm)", "The same in centimetres (needs metric keypoints or the runner's height)."),
+    "trunk_lean_deg": ("Trunk lean", "Pelvis centre to mid-shoulders from vertical at contact; positive = forward."),
+    "contact_time_s": ("Contact time", "Initial contact to toe-off."),
+    "flight_time_s": ("Flight time", "Toe-off to the next contact of the other foot."),
+    "step_time_s": ("Step time", "This contact to the next contact of the other foot."),
+    "duty_factor": ("Duty factor", "Contact time / stride time."),
+    "vertical_oscillation_pct_leg": ("Vertical oscillation", "Range of pelvis height over one stride, % leg length."),
+    "vertical_stiffness_kn_m": ("Vertical stiffness", PROXY_NOTES["vertical_stiffness_kn_m"]),
+    "leg_stiffness_kn_m": ("Leg stiffness", PROXY_NOTES["leg_stiffness_kn_m"]),
+    "speed_m_s": ("Speed", "The planted toe's backward speed relative to the pelvis, 30-90% of contact."),
+    "shoulder_elevation_ratio": ("Shoulder elevation ratio", PROXY_NOTES["shoulder_elevation_ratio"]),
+    "elbow_angle_deg": ("Elbow angle", PROXY_NOTES["elbow_angle_deg"]),
+}
+
+#: What each quality flag means for the results.
+QUALITY_MEANING = {
+    "low_visibility": "The pose model was unsure of the legs: angles and events are noisier; angle-based cues are withheld.",
+    "far_leg_hidden": "The far leg is often hidden: trust the near-leg results more.",
+    "not_side_on": "The camera is not side-on: sagittal angles are underestimated; angle-based cues are withheld.",
+    "too_few_strides_left": "Few left contacts: left-side medians are uncertain.",
+    "too_few_strides_right": "Few right contacts: right-side medians are uncertain.",
+}
+
+_SIDE_COLOUR = {"left": "#1f77b4", "right": "#d62728"}
+_BAND_RGB = {"green": (40, 200, 80), "amber": (255, 176, 0), "red": (235, 50, 50)}
+_BAND_FILL = {"green": "#2ca02c", "amber": "#ffb000", "red": "#e03232"}
+
+
+def _fig_png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _vals(strides, foot, key):
+    pts = [(s["ic_time_s"], s.get(key)) for s in strides if s["foot"] == foot]
+    return [(t, v) for t, v in pts if v is not None and math.isfinite(v)]
+
+
+def plot_shin(analysis: Analysis, t: Thresholds) -> str | None:
+    """Shin angle at contact per stride, per foot, over the traffic-light bands."""
+    plt = _plt()
+    if not any(_vals(analysis.strides, f, "shin_angle_ic_deg") for f in ("left", "right")):
+        return None
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    ax.axhspan(-30, t.shin_amber_deg, color=_BAND_FILL["green"], alpha=0.10)
+    ax.axhspan(t.shin_amber_deg, t.shin_red_deg, color=_BAND_FILL["amber"], alpha=0.15)
+    ax.axhspan(t.shin_red_deg, 40, color=_BAND_FILL["red"], alpha=0.10)
+    lo, hi = 0.0, t.shin_red_deg + 2
+    for foot in ("left", "right"):
+        pts = _vals(analysis.strides, foot, "shin_angle_ic_deg")
+        if pts:
+            x, y = zip(*pts)
+            ax.plot(x, y, "o-", ms=4, lw=1, color=_SIDE_COLOUR[foot], label=foot)
+            lo, hi = min(lo, min(y) - 2), max(hi, max(y) + 2)
+    ax.set_ylim(lo, hi)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("shin angle at contact (deg)")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(alpha=0.3)
+    return _fig_png(fig)
+
+
+def gait_cycle_curves(analysis: Analysis, n: int = 101) -> dict:
+    """Knee flexion and trunk angle over the gait cycle, per side.
+
+    Each cycle runs from one initial contact to the next of the same foot, resampled to ``n``
+    points (0-100%). Cycles longer than 1.5 x the median are skipped (a missed contact).
+
+    Returns
+    -------
+    dict
+        ``{"knee": {side: (mean, sd, cycles)}, "trunk": {...}, "toe_off_pct": {side: float}}``;
+        a side or signal with no complete cycle is left out.
+    """
+    kp, d = analysis.keypoints, analysis.geometry.direction
+    t = kp.time_s
+    with np.errstate(invalid="ignore"):
+        trunk = angle_from_vertical(kp.midpoint("left_shoulder", "right_shoulder") - pelvis(kp), d, up=True)
+    out: dict = {"knee": {}, "trunk": {}, "toe_off_pct": {}}
+    grid = np.linspace(0, 1, n)
+    for side in ("left", "right"):
+        with np.errstate(invalid="ignore"):
+            knee = flexion_angle(kp.point(f"{side}_hip"), kp.point(f"{side}_knee"), kp.point(f"{side}_ankle"))
+        st = [s for s in analysis.strides if s["foot"] == side]
+        spans = [(a["ic_time_s"], b["ic_time_s"], a.get("contact_time_s")) for a, b in zip(st, st[1:])]
+        if not spans:
+            continue
+        med = float(np.median([b - a for a, b, _ in spans]))
+        spans = [s for s in spans if s[1] - s[0] <= 1.5 * med]
+        tos = [c / (b - a) * 100 for a, b, c in spans if c]
+        if tos:
+            out["toe_off_pct"][side] = float(np.median(tos))
+        for name, sig in (("knee", knee), ("trunk", trunk)):
+            ok = np.isfinite(sig)
+            if ok.sum() < 2:
+                continue
+            cycles = []
+            for a, b, _ in spans:
+                ts = a + grid * (b - a)
+                inside = ok & (t >= a - 1e-9) & (t <= b + 1e-9)
+                if inside.sum() >= 0.8 * (b - a) * kp.fps:
+                    cycles.append(np.interp(ts, t[ok], sig[ok]))
+            if cycles:
+                c = np.array(cycles)
+                out[name][side] = (c.mean(axis=0), c.std(axis=0), len(cycles))
+    return out
+
+
+def plot_cycles(analysis: Analysis) -> str | None:
+    """Knee flexion and trunk lean, mean +/- SD per side, over the normalised gait cycle."""
+    curves = gait_cycle_curves(analysis)
+    panels = [(k, lab) for k, lab in (("knee", "knee flexion (deg)"), ("trunk", "trunk lean, + forward (deg)"))
+              if curves[k]]
+    if not panels:
+        return None
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(panels), figsize=(9, 3.4), squeeze=False)
+    x = np.linspace(0, 100, 101)
+    for ax, (key, label) in zip(axes[0], panels):
+        for side, (mean, sd, count) in curves[key].items():
+            col = _SIDE_COLOUR[side]
+            ax.plot(x, mean, color=col, label=f"{side} (n={count})")
+            ax.fill_between(x, mean - sd, mean + sd, color=col, alpha=0.2)
+            if side in curves["toe_off_pct"]:
+                ax.axvline(curves["toe_off_pct"][side], color=col, ls="--", lw=0.8)
+        ax.set_xlabel("% gait cycle (contact to contact, same foot)\ndashed = median toe-off", fontsize=8)
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    return _fig_png(fig)
+
+
+def plot_times(analysis: Analysis) -> str | None:
+    """Contact (solid) and flight (hatched) time per contact, coloured by foot."""
+    st = analysis.strides
+    if not any(s.get("contact_time_s") for s in st):
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(9, 3.0))
+    idx = np.arange(len(st))
+    ct = np.array([s.get("contact_time_s") or np.nan for s in st], dtype=float) * 1000
+    ft = np.array([s.get("flight_time_s") or np.nan for s in st], dtype=float) * 1000
+    cols = [_SIDE_COLOUR[s["foot"]] for s in st]
+    ax.bar(idx, np.nan_to_num(ct), color=cols, width=0.8)
+    ax.bar(idx, np.nan_to_num(ft), bottom=np.nan_to_num(ct), color=cols, width=0.8, alpha=0.3)
+    ax.set_xlabel("contact number (blue = left, red = right; dark = contact, light = flight)")
+    ax.set_ylabel("time (ms)")
+    ax.grid(axis="y", alpha=0.3)
+    return _fig_png(fig)
+
+
+_SYM_METRICS = ("shin_angle_ic_deg", "overstride_pct_leg", "knee_flexion_ic_deg", "knee_flexion_excursion_deg",
+                "foot_strike_angle_ic_deg", "contact_time_s", "flight_time_s", "step_time_s")
+#: Ratio-scale metrics, where a symmetry index in % means something (angles near 0 do not).
+_SI_METRICS = ("contact_time_s", "flight_time_s", "step_time_s")
+
+
+def symmetry_rows(summary: dict) -> list[dict]:
+    """Left and right median/IQR, right - left, and for times a symmetry index.
+
+    The symmetry index ``|L - R| / mean(L, R) x 100`` is given only for times: for angles
+    near zero it explodes, so angles are compared by their difference in degrees.
+    """
+    rows = []
+    for m in _SYM_METRICS:
+        e = summary.get("metrics", {}).get(m, {})
+        left, right = (e.get(f, {}).get("median") for f in ("left", "right"))
+        if left is None or right is None:
+            continue
+        si = None
+        if m in _SI_METRICS and left + right > 0:
+            si = abs(left - right) / ((left + right) / 2) * 100
+        rows.append({"metric": m, "name": DEFINITIONS[m][0], "unit": SUMMARY_METRICS.get(m, ""),
+                     "left": left, "right": right, "diff": right - left, "si": si,
+                     "left_iqr": e["left"].get("iqr") or 0.0, "right_iqr": e["right"].get("iqr") or 0.0})
+    return rows
+
+
+def plot_symmetry(rows: list[dict]) -> str | None:
+    """One small panel per metric: left and right median with the IQR as a bar."""
+    if not rows:
+        return None
+    plt = _plt()
+    ncol = 4
+    nrow = math.ceil(len(rows) / ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(9, 2.2 * nrow), squeeze=False)
+    for ax, r in zip(axes.flat, rows):
+        for x, side in ((0, "left"), (1, "right")):
+            ax.errorbar([x], [r[side]], yerr=[[r[f"{side}_iqr"] / 2], [r[f"{side}_iqr"] / 2]], fmt="o",
+                        color=_SIDE_COLOUR[side], capsize=4, ms=6)
+        ax.set_xlim(-0.6, 1.6)
+        ax.set_xticks([0, 1], ["L", "R"])
+        unit = f" ({r['unit']})" if r["unit"] else ""
+        ax.set_title(r["name"] + unit, fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(axis="y", alpha=0.3)
+    for ax in list(axes.flat)[len(rows):]:
+        ax.axis("off")
+    fig.tight_layout()
+    return _fig_png(fig)
+
+
+def key_frames(analysis: Analysis, video_path: Path, capture_fps: float | None = None,
+               width: int = 420, thresholds: Thresholds = Thresholds()) -> list[dict]:
+    """A typical contact per foot: the frame whose shin angle is closest to that foot's median.
+
+    Draws the shin line, a vertical reference from the knee and the angle; crops to the
+    runner. Returns ``[{foot, time_s, angle, band, src}]`` (``src`` a JPEG data URI).
+    """
+    import cv2
+
+    from ..io.video import iter_frames
+
+    kp, t = analysis.keypoints, analysis.keypoints.time_s
+    wanted = {}
+    for foot in ("left", "right"):
+        med = analysis.summary.get("metrics", {}).get("shin_angle_ic_deg", {}).get(foot, {}).get("median")
+        cand = [s for s in analysis.strides if s["foot"] == foot and s.get("shin_angle_ic_deg") is not None]
+        if med is None or not cand:
+            continue
+        s = min(cand, key=lambda s: abs(s["shin_angle_ic_deg"] - med))
+        wanted[foot] = (s, int(np.argmin(np.abs(t - s["ic_time_s"]))))
+    if not wanted:
+        return []
+    targets = {foot: float(t[i]) for foot, (_, i) in wanted.items()}
+    frames: dict[str, np.ndarray] = {}
+    best: dict[str, float] = {}
+    last = max(targets.values()) + 0.5
+    for ts, img in iter_frames(video_path, capture_fps):
+        for foot, tt in targets.items():
+            if abs(ts - tt) < best.get(foot, np.inf):
+                best[foot], frames[foot] = abs(ts - tt), img
+        if ts > last:
+            break
+    out = []
+    for foot, (s, i) in wanted.items():
+        if foot not in frames:
+            continue
+        img = np.ascontiguousarray(frames[foot].copy())
+        light = band("shin_angle_ic_deg", s["shin_angle_ic_deg"], thresholds)
+        col = _BAND_RGB.get(light, (200, 200, 200))
+        h = img.shape[0]
+        knee, ankle = kp.point(f"{foot}_knee")[i], kp.point(f"{foot}_ankle")[i]
+        th = max(2, int(h / 200))
+        if np.all(np.isfinite(knee)) and np.all(np.isfinite(ankle)):
+            k, a = tuple(int(v) for v in knee), tuple(int(v) for v in ankle)
+            shank = float(np.hypot(*(ankle - knee)))
+            cv2.line(img, k, (k[0], int(k[1] + 1.15 * shank)), (255, 255, 255), th, cv2.LINE_AA)
+            cv2.line(img, k, a, col, th + 1, cv2.LINE_AA)
+        pts = kp.xy[i][np.all(np.isfinite(kp.xy[i]), axis=1)]
+        if len(pts) >= 4:
+            (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+            m = 0.25 * max(x1 - x0, y1 - y0)
+            x0, y0 = int(max(0, x0 - m)), int(max(0, y0 - m))
+            x1, y1 = int(min(img.shape[1], x1 + m)), int(min(h, y1 + m))
+            if x1 - x0 > 20 and y1 - y0 > 20:
+                img = img[y0:y1, x0:x1]
+        scale = width / img.shape[1]
+        img = cv2.resize(img, (width, max(1, int(img.shape[0] * scale))), interpolation=cv2.INTER_AREA)
+        text = f"{foot} shin {s['shin_angle_ic_deg']:.1f} deg"
+        cv2.rectangle(img, (0, 0), (width, 34), (20, 20, 20), -1)
+        cv2.putText(img, text, (10, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.75, col, 2, cv2.LINE_AA)
+        ok, jpg = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
+        if ok:
+            out.append({"foot": foot, "time_s": float(s["ic_time_s"]), "angle": float(s["shin_angle_ic_deg"]),
+                        "band": light,
+                        "src": "data:image/jpeg;base64," + base64.b64encode(jpg.tobytes()).decode("ascii")})
+    return out
+
+
+def _fmt(v, unit: str = "") -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "-"
+    v = float(v)
+    return f"{v:.3f}" if abs(v) < 1 else f"{v:.1f}" if abs(v) < 1000 else f"{v:.0f}"
+
+
+def metric_rows(summary: dict, bands: dict, t: Thresholds) -> list[dict]:
+    """Rows of the metrics table: name, unit, median, IQR, left/right, normal band, light."""
+    units = dict(SUMMARY_METRICS, cadence_spm="steps/min", shoulder_elevation_ratio="", elbow_angle_deg="deg")
+    if summary.get("stiffness_unit"):
+        units["vertical_stiffness_kn_m"] = units["leg_stiffness_kn_m"] = summary["stiffness_unit"]
+    rows = []
+    for m in ("cadence_spm", *SUMMARY_METRICS, "shoulder_elevation_ratio", "elbow_angle_deg"):
+        e = summary.get("metrics", {}).get(m, {})
+        if summary.get(m) is None and not e.get("all", {}).get("n"):
+            continue
+        rows.append({
+            "metric": m, "name": DEFINITIONS[m][0], "unit": units.get(m, ""), "median": _fmt(summary.get(m)),
+            "iqr": _fmt(e.get("all", {}).get("iqr")), "left": _fmt(e.get("left", {}).get("median")),
+            "right": _fmt(e.get("right", {}).get("median")), "n": e.get("all", {}).get("n"),
+            "normal": band_text(m, t), "light": bands.get(m, band(m, summary.get(m), t)),
+        })
+    return rows
+
+
+def _verdict(cues: dict) -> tuple[str, str]:
+    found = cues.get("cues", [])
+    if not found:
+        return "green", "No clear form issue stands out in this clip."
+    worst = "red" if any(c.get("band") == "red" for c in found) else "amber"
+    return worst, f"{len(found)} thing{'s' if len(found) > 1 else ''} to work on: " + "; ".join(c["title"] for c in found) + "."
+
+
+def _env() -> Environment:
+    return Environment(loader=PackageLoader("runform.report", "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True))
+
+
+def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None,
+                  thresholds: Thresholds = Thresholds(), capture_fps: float | None = None) -> str:
+    """The self-contained HTML report.
+
+    Parameters
+    ----------
+    analysis : Analysis
+    cues : dict
+        From :func:`runform.report.cues.coaching_cues`.
+    video_path : pathlib.Path or None
+        The analysed video, for key frames; None (TRC/OpenPose input) skips them.
+    thresholds : Thresholds
+        For the normal-band column (use the same as for the cues).
+    capture_fps : float, optional
+        As given to the analysis, so frame times match keypoint times.
+    """
+    s = analysis.summary
+    g = analysis.geometry
+    verdict_band, verdict = _verdict(cues)
+    sym = symmetry_rows(s)
+    frames = key_frames(analysis, Path(video_path), capture_fps, thresholds=thresholds) if video_path else []
+    defs = [{"metric": m, "name": name, "text": text} for m, (name, text) in DEFINITIONS.items()]
+    quality = [{"flag": f, "text": txt, "meaning": QUALITY_MEANING.get(f, "")} for f, txt in analysis.quality.items()]
+    return _env().get_template("report.html.j2").render(
+        title=Path(analysis.input.path).name, input=analysis.input, version=__version__,
+        runner={"direction": "right" if g.direction > 0 else "left", "near_side": g.near_side or "-",
+                "setting": "treadmill" if g.treadmill else "overground"},
+        summary=s, cadence=_fmt(s.get("cadence_spm")), n_strides=len(analysis.strides),
+        verdict=verdict, verdict_band=verdict_band, cues=cues.get("cues", []), withheld=cues.get("withheld", []),
+        rows=metric_rows(s, cues.get("bands", {}), thresholds),
+        plots={"shin": plot_shin(analysis, thresholds), "cycles": plot_cycles(analysis),
+               "times": plot_times(analysis), "symmetry": plot_symmetry(sym)},
+        sym=sym, frames=frames, names={m: n for m, (n, _) in DEFINITIONS.items()}, video=bool(video_path), quality=quality, definitions=defs,
+        fmt=_fmt,
+    )
+
+
+def write_report(analysis: Analysis, cues: dict, out_path: Path, video_path: Path | None = None,
+                 **kwargs) -> Path:
+    """Render and write ``report.html`` atomically; returns its path (kwargs go to :func:`render_report`)."""
+    out_path = Path(out_path)
+    write_text_atomic(out_path, render_report(analysis, cues, video_path, **kwargs))
+    return out_path
+
+
+__all__ = ["render_report", "write_report", "gait_cycle_curves", "symmetry_rows", "metric_rows", "key_frames",
+           "DEFINITIONS", "QUALITY_MEANING"]
