@@ -61,30 +61,20 @@ def test_threshold_config_changes_cues_and_bad_keys_are_refused(shared_data, tmp
     assert "shin_red" in res.output and "Traceback" not in res.output
 
 
-def test_missing_file_is_a_one_line_error(tmp_path):
-    res = CliRunner().invoke(main, ["analyze", str(tmp_path / "nope.mp4"), "--out", str(tmp_path / "o")])
-    assert res.exit_code == 2
-    assert "not found" in res.output
+@pytest.mark.parametrize("name, content, code, message", [
+    ("nope.mp4", None, 2, "not found"),  # missing file
+    ("notes.mp4", "this is not a video", 3, "notes.mp4"),
+    ("broken.trc", "PathFileType\t4\nnothing else\n", 3, "broken.trc"),
+])
+def test_bad_input_is_a_one_line_error_and_leaves_nothing(tmp_path, name, content, code, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content)
+    res = CliRunner().invoke(main, ["analyze", str(path), "--out", str(tmp_path / "o")])
+    assert res.exit_code == code, res.output
+    assert message in res.output
     assert "Traceback" not in res.output
-    assert not (tmp_path / "o" / "nope").exists()
-
-
-def test_non_video_is_a_clear_error_and_leaves_nothing(tmp_path):
-    bad = tmp_path / "notes.mp4"
-    bad.write_text("this is not a video")
-    res = CliRunner().invoke(main, ["analyze", str(bad), "--out", str(tmp_path / "o")])
-    assert res.exit_code == 3, res.output
-    assert "Traceback" not in res.output
-    assert not (tmp_path / "o" / "notes").exists()
-
-
-def test_malformed_trc_is_a_clear_error(tmp_path):
-    bad = tmp_path / "broken.trc"
-    bad.write_text("PathFileType\t4\nnothing else\n")
-    res = CliRunner().invoke(main, ["analyze", str(bad), "--out", str(tmp_path / "o")])
-    assert res.exit_code != 0
-    assert "Traceback" not in res.output
-    assert not (tmp_path / "o" / "broken").exists()
+    assert not (tmp_path / "o" / path.stem).exists()
 
 
 def test_video_without_a_person_exits_nonzero(tmp_path):

@@ -77,13 +77,13 @@ def _progress_bar() -> Progress:
                     console=err_console, transient=True)
 
 
-def _write_video(analysis, target: Path, options: OutputOptions, capture_fps) -> Path:
+def _write_video(analysis, target: Path, options: OutputOptions, capture_fps, thresholds) -> Path:
     from .report.annotate import AnnotateConfig, render_annotated_video
 
     with _progress_bar() as bar:
         task = bar.add_task("annotated video", total=analysis.input.frame_count or None)
         result = render_annotated_video(analysis, target / "annotated.mp4",
-                                        AnnotateConfig(video_height=options.video_height),
+                                        AnnotateConfig(video_height=options.video_height, thresholds=thresholds),
                                         capture_fps=capture_fps,
                                         progress=lambda done, total: bar.update(task, completed=done,
                                                                                 total=total or None))
@@ -123,7 +123,7 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
         is_video = analysis.input.source_type == "video"
         paths = {}
         if options.video and is_video:
-            paths["annotated video"] = _write_video(analysis, target, options, config.capture_fps)
+            paths["annotated video"] = _write_video(analysis, target, options, config.capture_fps, thresholds)
         if options.report:
             from .report.html import write_report
 

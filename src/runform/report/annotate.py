@@ -28,16 +28,12 @@ import numpy as np
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter, even_size
 from ..metrics.angles import angle_from_vertical
-from .cues import Thresholds
+from .cues import Thresholds, band, is_overstride
 from .draw import (
     _DARK, _dashed, _dot, _label, _line, _panel, _shade, _text, _unit,
 )
 
 __all__ = ["AnnotateConfig", "AnnotatedVideo", "render_annotated_video", "shin_band", "overstride_flagged"]
-
-
-#: Shin-angle band edges (deg) come from the one place thresholds live: report.cues.
-_SHIN_OK, _SHIN_HIGH = Thresholds().shin_amber_deg, Thresholds().shin_red_deg
 
 
 @dataclass(frozen=True)
@@ -56,9 +52,9 @@ class AnnotateConfig:
         Seconds before and after the contact that the replay covers.
     slowmo_factor : int
         Each replayed frame is shown this many times.
-    shin_ok_deg, shin_high_deg : float
-        Shin-angle bands: below ``shin_ok_deg`` green, up to ``shin_high_deg`` amber,
-        above red (and counted as overstriding in the HUD verdict).
+    thresholds : Thresholds
+        Shin-angle bands and the overstriding rule, shared with the cues and the report
+        (:mod:`runform.report.cues`), so video and report never disagree.
     colour_ok, colour_warn, colour_bad : tuple of int
         RGB band colours.
     near_colour, far_colour : tuple of int
@@ -72,8 +68,7 @@ class AnnotateConfig:
     slowmo_replay: bool = False
     slowmo_window_s: float = 0.2
     slowmo_factor: int = 4
-    shin_ok_deg: float = _SHIN_OK
-    shin_high_deg: float = _SHIN_HIGH
+    thresholds: Thresholds = Thresholds()
     colour_ok: tuple[int, int, int] = (40, 200, 80)
     colour_warn: tuple[int, int, int] = (255, 176, 0)
     colour_bad: tuple[int, int, int] = (235, 50, 50)
@@ -96,11 +91,7 @@ class AnnotatedVideo:
 
 def shin_band(angle_deg: float | None, config: AnnotateConfig = AnnotateConfig()) -> str | None:
     """``"ok"``, ``"warn"`` or ``"bad"`` for a shin angle (None when unmeasured)."""
-    if angle_deg is None or not np.isfinite(angle_deg):
-        return None
-    if angle_deg < config.shin_ok_deg:
-        return "ok"
-    return "warn" if angle_deg <= config.shin_high_deg else "bad"
+    return {"green": "ok", "amber": "warn", "red": "bad"}.get(band("shin_angle_ic_deg", angle_deg, config.thresholds))
 
 
 def _band_colour(angle_deg, config: AnnotateConfig):
@@ -109,16 +100,9 @@ def _band_colour(angle_deg, config: AnnotateConfig):
 
 
 def overstride_flagged(stride: dict, config: AnnotateConfig = AnnotateConfig()) -> bool:
-    """True when a contact counts as overstriding.
-
-    ``overstride_probability > 0.5`` when the stride carries one, else shin angle
-    above ``config.shin_high_deg``.
-    """
-    p = stride.get("overstride_probability")
-    if p is not None:
-        return bool(p > 0.5)
-    shin = stride.get("shin_angle_ic_deg")
-    return shin is not None and shin > config.shin_high_deg
+    """True when a contact counts as overstriding, by the same rule as the cues
+    (:func:`runform.report.cues.is_overstride`); unjudgeable contacts count as not."""
+    return bool(is_overstride(stride, config.thresholds))
 
 
 # --- drawing primitives (RGB images, float coordinates, NaN-safe) -------------------
