@@ -95,14 +95,34 @@ def test_video_without_a_person_exits_nonzero(tmp_path):
     assert not (tmp_path / "o" / "empty").exists()
 
 
-def test_demo_runs_without_shared_data(tmp_path):
+@pytest.mark.slow
+def test_demo_analyzes_the_bundled_video(tmp_path):
     res = _run(["demo", "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     metrics = list(tmp_path.rglob("metrics.json"))
     assert len(metrics) == 1
     doc = json.loads(metrics[0].read_text())
-    assert doc["summary"]["n_strides"] >= 10
+    assert doc["input"]["source_type"] == "video"
+    assert doc["summary"]["n_strides"] >= 20
+    # The bundled runner overstrides (true shin 11 deg at contact): the demo must say so.
+    assert doc["summary"]["shin_angle_ic_deg"] > 7.0
+    assert {"pulling_the_road", "cadence"} & {c["id"] for c in doc["cues"]}
+    assert (metrics[0].parent / "annotated.mp4").is_file() and (metrics[0].parent / "report.html").is_file()
     assert str(metrics[0]) in res.output.replace("\n", "")
+
+
+def test_demo_renders_the_sample_when_not_bundled(tmp_path, monkeypatch):
+    """An installed wheel has no sample_videos/: the same video is rendered into the output folder."""
+    from runform import demo
+
+    calls = []
+    monkeypatch.setenv("RUNFORM_SAMPLE_DIR", str(tmp_path / "nowhere"))
+    monkeypatch.setattr(demo, "render_sample", lambda name, out: calls.append((name, out)) or out / f"{name}.mp4")
+    path = demo.demo_input(tmp_path / "out")
+    assert calls == [("before_retraining_60fps", tmp_path / "out" / "generated_sample")]
+    assert path.name == "before_retraining_60fps.mp4"
+    monkeypatch.delenv("RUNFORM_SAMPLE_DIR")
+    assert demo.demo_input(tmp_path / "out").is_file()  # the repository's bundled copy
 
 
 def _write_openpose_folder(kp, folder, px_per_unit=400.0):

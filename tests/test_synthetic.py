@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -9,14 +11,19 @@ from runform.synthetic import GaitParams, generate_run, to_pixels
 FEET = [INDEX[f"{s}_{n}"] for s in ("left", "right") for n in ("heel", "toe", "ankle")]
 
 
+#: Joint angles are time-smoothed, so a planted foot may sink or lift a few mm: less
+#: than a running shoe's sole compresses (5-10 mm), under 2 px in the sample videos.
+GROUND_TOL_M = 5e-3
+
+
 def _check_run(p):
     kp, truth = generate_run(p)
-    assert np.nanmax(kp.xy[:, FEET, 1]) <= 1e-3  # y down: ground at 0
+    assert np.nanmax(kp.xy[:, FEET, 1]) <= GROUND_TOL_M  # y down: ground at 0
     for s in truth["stances"]:
         assert abs(s["shin_angle_ic_deg"] - p.shin_angle_ic_deg) < 0.5
         m = (kp.time_s >= s["ic_time_s"]) & (kp.time_s <= s["to_time_s"])
         low = np.max(kp.xy[m][:, [INDEX[s["foot"] + "_heel"], INDEX[s["foot"] + "_toe"]], 1], axis=1)
-        assert np.all(np.abs(low) < 1e-3)
+        assert np.all(np.abs(low) < GROUND_TOL_M)
     return kp, truth
 
 
@@ -91,5 +98,23 @@ def test_late_swing_retraction_heel_peak_precedes_ic():
     w = _world_pose(p, leg, t)
     hx = w[:, INDEX["right_heel"], 0] - w[:, INDEX["pelvis"], 0]
     lead = ic - t[np.argmax(hx)]
-    assert abs(lead - p.retraction_s) <= 0.007  # model reaches ~18-25 ms, see report
-    assert np.all(w[:, FEET, 1] >= -1e-6)
+    assert abs(lead - p.retraction_s) <= 0.005  # smoothing moves the solved 25 ms peak slightly
+    assert np.all(w[:, FEET, 1] >= -GROUND_TOL_M)
+
+
+def test_shank_turns_at_a_real_rate_through_contact():
+    """RBDS/RIC mean curves: the shank turns back ~1.6 deg per 1 % of stride just after IC
+    and the heel's forward peak (rel. pelvis) leads IC by ~25 ms; a kinked model (7-12 deg
+    in the first 20 ms) made every shin-at-contact reading depend on frame timing."""
+    from runform.synthetic import _leg_model, _t0, _to_image, _world_pose, measure_pose
+
+    for p in (GaitParams(shin_angle_ic_deg=3.0, cadence_spm=176), GaitParams(shin_angle_ic_deg=11.0, cadence_spm=160)):
+        leg = _leg_model(p)
+        ic = _t0(p) + 2 * p.stride_s
+        shin = [measure_pose(_to_image(_world_pose(p, leg, np.array([ic + f * p.stride_s])), 1)[0], 1, "right")
+                ["shin_angle_ic_deg"] for f in (0.0, 0.01, 0.03)]
+        assert abs(shin[0] - p.shin_angle_ic_deg) < 0.1
+        assert 1.0 < shin[0] - shin[1] < 3.0
+        assert shin[0] - shin[2] < 9.0
+        raw = _leg_model(replace(p, joint_smoothing_s=0.0))
+        assert abs(raw._heel_peak_lead() - p.retraction_s) < 0.002

@@ -43,6 +43,7 @@ class GaitParams:
     retraction_s: float = 0.025  #: heel's forward peak (rel. pelvis) to IC, s; 0 = peak at IC
     heel_catch_s: float = 0.03  #: early-stance time over which the heel's forward slide stops
     heel_catch_frac: float = 0.0  #: heel speed over the belt at IC, fraction of belt speed
+    joint_smoothing_s: float = 0.012  #: s.d. (s) of the Gaussian time-smoothing of joint angles
     trunk_lean_deg: float = 5.0
     lean_from_waist: bool = True  #: True: bend at the hip, head re-levelled; False: straight line
     arm_swing_deg: float = 30.0  #: upper-arm swing amplitude about vertical
@@ -80,16 +81,29 @@ class GaitParams:
 
 
 def _leg_model(p: GaitParams) -> LegModel:
+    """The leg model whose (time-smoothed) IC shin, knee and foot angles are the requested ones.
+
+    Smoothing the joint angles moves their values at IC by a degree or two, so the
+    keyframe targets are corrected by fixed-point iteration until they match.
+    """
     r = np.radians
-    return LegModel(
-        thigh=p.thigh_m, shank=p.shank_m, foot=p.foot_m, ankle_x=0.22 * p.foot_m,
-        ankle_h=0.039 * p.height_m, duty=p.duty_factor, stride_s=p.stride_s,
-        shin_ic=r(p.shin_angle_ic_deg), knee_ic=r(p.knee_flexion_ic_deg),
-        pitch_ic=r(p.foot_strike_angle_ic_deg), knee_to=r(p.knee_flexion_to_deg),
-        pitch_to=r(p.foot_pitch_to_deg), knee_stance_pk=r(p.knee_flexion_stance_peak_deg),
-        knee_swing_pk=r(p.knee_flexion_swing_peak_deg),
-        thigh_swing_extra=r(p.thigh_swing_extra_deg), retraction_s=p.retraction_s,
-        catch_s=p.heel_catch_s, catch_frac=p.heel_catch_frac)
+    want = np.array([r(p.shin_angle_ic_deg), r(p.knee_flexion_ic_deg), r(p.foot_strike_angle_ic_deg)])
+    ask = want.copy()
+    for _ in range(4):
+        leg = LegModel(
+            thigh=p.thigh_m, shank=p.shank_m, foot=p.foot_m, ankle_x=0.22 * p.foot_m,
+            ankle_h=0.039 * p.height_m, duty=p.duty_factor, stride_s=p.stride_s,
+            shin_ic=ask[0], knee_ic=ask[1], pitch_ic=ask[2], knee_to=r(p.knee_flexion_to_deg),
+            pitch_to=r(p.foot_pitch_to_deg), knee_stance_pk=r(p.knee_flexion_stance_peak_deg),
+            knee_swing_pk=r(p.knee_flexion_swing_peak_deg),
+            thigh_swing_extra=r(p.thigh_swing_extra_deg), retraction_s=p.retraction_s,
+            catch_s=p.heel_catch_s, catch_frac=p.heel_catch_frac, smooth_s=p.joint_smoothing_s)
+        th, kn, pitch = (float(v[0]) for v in leg.angles(np.array([0.0])))
+        err = want - np.array([th - kn, kn, pitch])
+        if p.joint_smoothing_s <= 0 or np.max(np.abs(err)) < r(0.05):
+            break
+        ask = ask + err
+    return leg
 
 
 def _t0(p: GaitParams) -> float:

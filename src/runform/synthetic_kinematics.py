@@ -9,6 +9,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
+#: Shape of the foot's roll onto the ground after IC: pitch = pitch_ic (1-w)^2 (1+a w)
+#: over w in [0, 1] of the roll; a = 1.4 starts at 0.6x and peaks at 1.4x the mean rate.
+ROLL_SHAPE = 1.4
+
 
 def keyframe(u, knots, values):
     """Cosine (C1, zero slope at knots) interpolation of ``values`` at ``knots``."""
@@ -35,13 +39,14 @@ class LegModel:
     def __init__(self, *, thigh, shank, foot, ankle_x, ankle_h, duty, stride_s,
                  shin_ic, knee_ic, pitch_ic, knee_to, pitch_to, knee_stance_pk,
                  knee_swing_pk, thigh_swing_extra, retraction_s=0.0, catch_s=0.0,
-                 catch_frac=0.0):
+                 catch_frac=0.0, smooth_s=0.0):
         self.T, self.S, self.Lf, self.ax, self.ah = thigh, shank, foot, ankle_x, ankle_h
         self.duty, self.stride_s = duty, stride_s
         self.ts = duty * stride_s
         self.shin_ic, self.knee_ic, self.pitch_ic = shin_ic, knee_ic, pitch_ic
         self.knee_to, self.pitch_to = knee_to, pitch_to
         self.v = 0.0
+        self.smooth_s = 0.0  # set after the retraction solve, which needs raw angles
         # Heel "catch": at IC the heel still moves forward over the belt at
         # catch_frac * belt speed, decaying to 0 (rolling/shoe compression) over the
         # first catch_s of stance; slows the early-stance shank rotation.
@@ -61,8 +66,13 @@ class LegModel:
             self.y_ic = hy - ty - self.ankle_ic[1]
         # Pitch profile over stance fraction s.
         s_flat = 0.15 if pitch_ic >= 0 else 0.2
+        self.s_flat = s_flat
         self.pitch_knots = [0.0, s_flat, 0.6, 1.0]
         self.pitch_vals = [pitch_ic, 0.0, 0.0, pitch_to]
+        # Foot pitch rate (rad/s) just after IC: real feet are already rolling down
+        # at contact (RBDS/RIC mean curves: ~1.6 deg per % of stride), which keeps
+        # the ankle from being dragged back at full belt speed.
+        self.pitch_rate_ic = pitch_ic * (ROLL_SHAPE - 2.0) / (s_flat * self.ts)
         # Toe-off: hip back at its IC height, knee at knee_to, toe pinned with pitch_to;
         # that fixes how far the belt carries the foot, hence the belt speed.
         y_to = self.y_ic
@@ -102,13 +112,14 @@ class LegModel:
             sh_ic = th_ic - knee_ic
             self.ret_a = -vx / (thigh * np.cos(th_ic) + shank * np.cos(sh_ic))
             sw_s = (1.0 - duty) * stride_s
-            lo, hi = 1e-3, 0.45 * sw_s
+            lo, hi = 1e-3, 0.9 * sw_s
             for _ in range(40):
                 self.ret_w = 0.5 * (lo + hi)
                 if self._heel_peak_lead() > retraction_s:
                     hi = self.ret_w
                 else:
                     lo = self.ret_w
+        self.smooth_s = smooth_s
 
     def _heel_peak_lead(self):
         """Time (s) from the heel's forward peak relative to the hip to IC."""
@@ -118,8 +129,13 @@ class LegModel:
         return float(tau[np.argmax(hx)])
 
     # -- stance ---------------------------------------------------------------
+    def _stance_pitch(self, s):
+        w = np.clip(s / self.s_flat, 0.0, 1.0)
+        roll = self.pitch_vals[0] * (1.0 - w) ** 2 * (1.0 + ROLL_SHAPE * w)
+        return np.where(s < self.s_flat, roll, keyframe(s, self.pitch_knots, self.pitch_vals))
+
     def _foot_stance(self, s):
-        p = keyframe(s, self.pitch_knots, self.pitch_vals)
+        p = self._stance_pitch(s)
         b = self.b0 - self.v * self.ts * s
         if self.sc > 0:
             q = np.clip(s / self.sc, 0.0, 1.0)
@@ -150,13 +166,13 @@ class LegModel:
         return thigh, knee, p - (thigh - knee)
 
     # -- both -----------------------------------------------------------------
-    def points(self, phase, hip_x, hip_y):
-        """Knee, ankle, heel, toe (each (xs, ys)) for leg phases, hip at (hip_x, hip_y)."""
+    def _angles(self, phase):
+        """Thigh, knee flexion and foot pitch (rad) at leg phases (unsmoothed)."""
         phase = np.mod(phase, 1.0)
         stance = phase < self.duty
         s = np.clip(phase / self.duty, 0, 1)
         u = np.clip((phase - self.duty) / (1 - self.duty), 0, 1)
-        th_s, kn_s, be_s = self._stance_angles(s, hip_y)
+        th_s, kn_s, be_s = self._stance_angles(s, self.hip_y(phase))
         th = np.where(stance, th_s, keyframe(u, self.sw_knots, self.sw_thigh))
         if self.ret_w > 0:
             tau = (1.0 - u) * (1.0 - self.duty) * self.stride_s
@@ -164,16 +180,40 @@ class LegModel:
             th = th + np.where(stance, 0.0, self.ret_a * tau * e)
         kn = np.where(stance, kn_s, keyframe(u, self.sw_knots, self.sw_knee))
         be = np.where(stance, be_s, keyframe(u, self.sw_knots, self.sw_beta))
+        p = th - kn + be
+        # Late swing: steer the foot pitch onto its IC value. Half the post-contact
+        # roll rate before IC (mean real foot curves), plus a small toes-up bias so
+        # the first contact point really is the lowest one.
+        w = keyframe(u, [0.0, 0.72, 0.92, 1.0], [0.0, 0.0, 1.0, 1.0])
+        w = np.where(stance, 0.0, w)
+        tau = (1.0 - u) * (1.0 - self.duty) * self.stride_s
+        late = self.pitch_ic - 0.5 * self.pitch_rate_ic * tau + np.radians(3.0) * ((1.0 - u) / 0.28) ** 2
+        return th, kn, (1.0 - w) * p + w * late
+
+    def angles(self, phase):
+        """Thigh, knee flexion and foot pitch (rad) at leg phases, time-smoothed."""
+        phase = np.asarray(phase, float)
+        if self.smooth_s <= 0:
+            return self._angles(phase)
+        offs = np.linspace(-2.5, 2.5, 11)
+        wts = np.exp(-0.5 * offs ** 2)
+        acc = [np.zeros_like(phase) for _ in range(3)]
+        for o, wt in zip(offs, wts):
+            for a, v in zip(acc, self._angles(phase + o * self.smooth_s / self.stride_s)):
+                a += wt * v
+        return tuple(a / wts.sum() for a in acc)
+
+    def points(self, phase, hip_x, hip_y):
+        """Knee, ankle, heel, toe (each (xs, ys)) for leg phases, hip at (hip_x, hip_y).
+
+        Joint angles are Gaussian-smoothed in time (``smooth_s``): the stance IK and
+        the keyframed swing meet with a velocity kink at IC, which real legs do not
+        have (their shank turns at ~180 deg/s at contact, RBDS001 mocap).
+        """
+        th, kn, p = self.angles(phase)
         sh = th - kn
         kx, ky = hip_x + self.T * np.sin(th), hip_y - self.T * np.cos(th)
         ax, ay = kx + self.S * np.sin(sh), ky - self.S * np.cos(sh)
-        p = sh + be
-        # Late swing: steer the foot pitch onto its IC value from slightly toes-up,
-        # so the first contact point really is the lowest one.
-        w = keyframe(u, [0.0, 0.72, 0.92, 1.0], [0.0, 0.0, 1.0, 1.0])
-        w = np.where(stance, 0.0, w)
-        late = self.pitch_ic + np.radians(6.0) * ((1.0 - u) / 0.28) ** 2
-        p = (1.0 - w) * p + w * late
         ox, oy = rot(p, self.ax, self.ah)
         hx, hy = ax - ox, ay - oy
         fx, fy = rot(p, self.Lf, 0.0)

@@ -1,0 +1,90 @@
+"""The bundled sample runners: gait parameters, scenes and the truth document.
+
+``scripts/make_sample_videos.py`` renders them into ``sample_videos/``; ``runform demo``
+analyzes one of them (and renders it on the fly when the repository's copy is absent,
+e.g. in an installed wheel).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from ..atomic import write_text_atomic
+from ..synthetic import GaitParams
+from .figure import SceneConfig, render_run
+
+#: Shin angle at contact above this (deg) labels a runner as overstriding (docs: app rule
+#: "> 10 atypical"; the classifier issue refines the label definition).
+OVERSTRIDE_SHIN_DEG = 10.0
+
+RELAXED = GaitParams(cadence_spm=176, shin_angle_ic_deg=3.0, foot_strike_angle_ic_deg=4.0,
+                     knee_flexion_ic_deg=18.0, trunk_lean_deg=6.0, lean_from_waist=False)
+#: Heel-strikers at ~158-160 steps/min spend longer on the ground (RBDS001 at 157 spm:
+#: contact 282 ms, duty 0.37), hence the longer duty factor.
+OVERSTRIDER = GaitParams(cadence_spm=158, shin_angle_ic_deg=13.0, foot_strike_angle_ic_deg=18.0,
+                         knee_flexion_ic_deg=10.0, trunk_lean_deg=3.0, lean_from_waist=True, duty_factor=0.38)
+BEFORE = GaitParams(cadence_spm=160, shin_angle_ic_deg=11.0, foot_strike_angle_ic_deg=16.0,
+                    knee_flexion_ic_deg=12.0, trunk_lean_deg=4.0, lean_from_waist=True, seed=3, duty_factor=0.38)
+#: After a retraining block: +7.5% step rate, a near-vertical shin, a slight whole-body lean.
+AFTER = replace(BEFORE, cadence_spm=172, shin_angle_ic_deg=4.0, foot_strike_angle_ic_deg=6.0,
+                knee_flexion_ic_deg=17.0, trunk_lean_deg=7.0, lean_from_waist=False, duty_factor=0.35)
+
+SAMPLES: dict[str, tuple[GaitParams, SceneConfig]] = {
+    "relaxed_60fps": (replace(RELAXED, fps=60.0, duration_s=10.0, direction=1), SceneConfig()),
+    "overstrider_30fps": (replace(OVERSTRIDER, fps=30.0, duration_s=10.0, direction=-1),
+                          SceneConfig(shirt=(40, 120, 60), shorts=(20, 20, 20), wall_top=(226, 214, 196),
+                                      skin=(150, 105, 80), hair=(20, 16, 12))),
+    "before_retraining_60fps": (replace(BEFORE, fps=60.0, duration_s=10.0, direction=1), SceneConfig()),
+    "after_retraining_60fps": (replace(AFTER, fps=60.0, duration_s=10.0, direction=1), SceneConfig()),
+    # The same pair as a phone at 30 fps would film it.
+    "before_retraining_30fps": (replace(BEFORE, fps=30.0, duration_s=10.0, direction=1), SceneConfig()),
+    "after_retraining_30fps": (replace(AFTER, fps=30.0, duration_s=10.0, direction=1), SceneConfig()),
+}
+
+
+def truth_document(name: str, result: dict) -> dict:
+    """The ``*.truth.json`` content for one rendered sample."""
+    truth = result["truth"]
+    stances = truth["stances"]
+    shin = sorted(s["shin_angle_ic_deg"] for s in stances)
+    median_shin = shin[len(shin) // 2] if shin else None
+    return {
+        "video": f"{name}.mp4",
+        "generator": "runform scripts/make_sample_videos.py (runform.synthetic + runform.render)",
+        "fps": result["fps"],
+        "frames": result["frames"],
+        "image_size": list(result["image_size"]),
+        "leg_length_px": result["leg_length_px"],
+        "cadence_spm": truth["cadence_spm"],
+        "overstriding": bool(median_shin is not None and median_shin > OVERSTRIDE_SHIN_DEG),
+        "overstriding_rule": f"median true shin angle at contact > {OVERSTRIDE_SHIN_DEG} deg",
+        "events": truth["events"],
+        "stances": stances,
+        "params": truth["params"],
+        "points_px": {k: [[round(float(x), 2), round(float(y), 2)] for x, y in v]
+                      for k, v in result["points"].items()},
+    }
+
+
+
+#: The sample ``runform demo`` analyzes: an overstrider filmed at 60 fps, so the demo has cues to give.
+DEMO_SAMPLE = "before_retraining_60fps"
+
+
+def sample_dir() -> Path:
+    """Where the bundled videos live: ``$RUNFORM_SAMPLE_DIR`` or the repository's ``sample_videos/``."""
+    env = os.environ.get("RUNFORM_SAMPLE_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "sample_videos"
+
+
+def render_sample(name: str, out_dir: Path) -> Path:
+    """Render sample ``name`` and its ``.truth.json`` into ``out_dir``; return the video path."""
+    params, scene = SAMPLES[name]
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = render_run(params, scene, out_dir / f"{name}.mp4")
+    write_text_atomic(out_dir / f"{name}.truth.json", json.dumps(truth_document(name, result)))
+    return out_dir / f"{name}.mp4"
