@@ -55,6 +55,12 @@ def print_summary(analysis, paths: dict) -> None:
     table.add_row("Foot strike", "", str(s.get("foot_strike_left") or "-"), str(s.get("foot_strike_right") or "-"), "")
     table.add_row("Contacts (strides)", str(s.get("n_strides")), "", "", "")
     console.print(table)
+    ov = getattr(analysis, "overstriding", None)
+    if ov:
+        for who in ("left", "right", "session"):
+            g = ov[who]
+            ci = f" (95% interval {g['ci95'][0]:.2f}-{g['ci95'][1]:.2f})" if g.get("ci95") else ""
+            console.print(f"overstriding, {who}: {g['text']}{ci}")
     for name, text in analysis.quality.items():
         console.print(f"[yellow]quality:[/yellow] {name}: {text}")
     for name, path in paths.items():
@@ -119,7 +125,8 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
         from .report.cues import Thresholds, coaching_cues, load_thresholds
 
         thresholds = load_thresholds(options.thresholds_toml) if options.thresholds_toml else Thresholds()
-        cues = coaching_cues(analysis.summary, analysis.strides, analysis.quality, thresholds)
+        cues = coaching_cues(analysis.summary, analysis.strides, analysis.quality, thresholds,
+                             overstriding=analysis.overstriding)
         is_video = analysis.input.source_type == "video"
         paths = {}
         if options.video and is_video:
@@ -178,12 +185,19 @@ def main() -> None:
 @click.option("--report/--no-report", default=True, show_default=True, help="Write report.html.")
 @click.option("--config", "config_toml", type=click.Path(path_type=Path), default=None,
               help="TOML file overriding coaching thresholds (see runform.report.cues.Thresholds).")
+@click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
+              help="Overstriding model (.onnx with its .card.json beside it, e.g. from `runform train`); "
+                   "default: the bundled model.")
 def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, keypoint_fps, video,
-            video_height, report, config_toml) -> None:
+            video_height, report, config_toml, model_path) -> None:
     """Analyze INPUT: a video, a .trc file or a folder of OpenPose *_keypoints.json."""
     config = AnalysisConfig(runner=RunnerInfo(height_cm, mass_kg), capture_fps=capture_fps,
-                            openpose_fps=keypoint_fps)
+                            openpose_fps=keypoint_fps, model_path=model_path)
     try:
+        if model_path is not None:  # fail before minutes of pose estimation, not after
+            from .classify.model import load_cached
+
+            load_cached(model_path)
         run_analysis(input_path, out, config, OutputOptions(video, video_height, report, config_toml))
     except Exception as err:  # noqa: BLE001 - every failure becomes a one-line message
         _fail(err)
@@ -201,6 +215,13 @@ def demo(out: Path) -> None:
         run_analysis(path, out, AnalysisConfig())
     except Exception as err:  # noqa: BLE001
         _fail(err)
+
+
+from .batch.command import batch as _batch_cmd; main.add_command(_batch_cmd)  # noqa: E402,E702
+
+from .classify.command import train  # noqa: E402 - after main exists; the command imports cli lazily
+
+main.add_command(train)
 
 
 if __name__ == "__main__":

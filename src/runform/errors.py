@@ -27,3 +27,15 @@ class ConfigError(RunformError):
     """A settings file (e.g. coaching-cue thresholds TOML) is unreadable or has unknown keys."""
 
     exit_code = 6
+
+
+class ModelError(RunformError):
+    """A classifier model file (ONNX + card) is missing, corrupt or does not match this version."""
+
+    exit_code = 7
+
+
+class TrainingDataError(RunformError):
+    """``runform train`` was given too few or unusable labelled runners."""
+
+    exit_code = 8

@@ -22,6 +22,7 @@ STRIDE_COLUMNS = (
     "shin_angle_ic_deg", "foot_strike_angle_ic_deg", "foot_strike", "knee_flexion_ic_deg",
     "knee_flexion_peak_stance_deg", "knee_flexion_excursion_deg", "overstride_pct_leg", "overstride_cm",
     "trunk_lean_deg", "vertical_oscillation_pct_leg", "vertical_stiffness_kn_m", "leg_stiffness_kn_m", "speed_m_s",
+    "overstride_probability", "overstriding",
 )
 
 
@@ -54,6 +55,8 @@ def metrics_document(analysis: Analysis, cues: dict | None = None) -> dict:
         },
         "summary": analysis.summary,
         "quality": analysis.quality,
+        "overstriding": analysis.overstriding if analysis.overstriding is not None else {
+            "model": None, "note": analysis.quality.get("overstride_model_missing", "no overstriding model used")},
         "cues": (cues or {}).get("cues", []),
         "cues_withheld": (cues or {}).get("withheld", []),
         "bands": (cues or {}).get("bands", {}),

@@ -43,6 +43,11 @@ class AnalysisConfig:
     runner: RunnerInfo = RunnerInfo()
     capture_fps: float | None = None
     openpose_fps: float = 30.0
+    #: Overstriding model (ONNX + card). None = the bundled model; a missing bundled model only
+    #: adds a quality note, while a missing or corrupt model given here is a ModelError.
+    model_path: Path | None = None
+    #: False skips the classifier (e.g. while building training data).
+    use_model: bool = True
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,9 @@ class Analysis:
     quality: dict
     proxies: dict = field(default_factory=dict)
     diagnostics: dict = field(default_factory=dict)
+    #: Overstriding verdict (see :func:`runform.classify.model.verdict`) plus ``model``
+    #: (file, sha256, card_version); None when no model was used.
+    overstriding: dict | None = None
 
 
 def source_type(path: Path) -> str:
@@ -164,4 +172,36 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     quality = quality_flags(kp, geom, strides, config.quality)
     diag["leg_length"] = geom.leg_length
     diag["centimetres_per_unit"] = cm
-    return Analysis(info, clean, geom, strides, summary, quality, proxies, diag)
+    overstriding = _classify_overstriding(strides, geom.leg_length, cm, config, quality)
+    return Analysis(info, clean, geom, strides, summary, quality, proxies, diag, overstriding)
+
+
+def _classify_overstriding(strides: list[dict], leg_length: float, cm: float | None, config: AnalysisConfig,
+                           quality: dict) -> dict | None:
+    """Add ``overstride_probability`` / ``overstriding`` to each stride; return the verdict.
+
+    Mutates ``strides`` (and ``quality`` when the bundled model is missing).
+    """
+    if not config.use_model:
+        return None
+    from .classify.features import leg_length_metres, stride_features
+    from .classify.model import default_model_path, load_cached, verdict
+    from .errors import ModelError
+
+    path = Path(config.model_path) if config.model_path is not None else default_model_path()
+    try:
+        model = load_cached(path)
+    except ModelError as err:
+        if config.model_path is not None:
+            raise
+        quality["overstride_model_missing"] = (f"{err}; overstriding is judged by the shin-angle and overstride "
+                                               "bands instead of the classifier")
+        return None
+    probs = model.predict_proba(stride_features(strides, leg_length_metres(leg_length, cm)))
+    threshold = model.info.threshold
+    for s, p in zip(strides, probs):
+        s["overstride_probability"] = round(float(p), 4)
+        s["overstriding"] = bool(p >= threshold)
+    from .classify.model import VerdictConfig
+
+    return {"model": model.info.as_dict(), **verdict(strides, probs, VerdictConfig(threshold=threshold))}

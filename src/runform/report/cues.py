@@ -261,8 +261,18 @@ def _make(cue_id: str, value, band_name: str, k: int | None, n: int | None, t: T
     }
 
 
+def _model_verdict_groups(overstriding: dict | None) -> list[dict] | None:
+    """The session and per-foot verdicts that judged enough contacts, or None to fall back to bands."""
+    if not overstriding or not isinstance(overstriding.get("session"), dict):
+        return None
+    if overstriding["session"].get("verdict") in (None, "not enough contacts"):
+        return None
+    return [overstriding[w] for w in ("session", "left", "right")
+            if isinstance(overstriding.get(w), dict) and overstriding[w].get("verdict") != "not enough contacts"]
+
+
 def coaching_cues(summary: dict, strides: list[dict], quality: dict,
-                  thresholds: Thresholds = Thresholds()) -> dict:
+                  thresholds: Thresholds = Thresholds(), overstriding: dict | None = None) -> dict:
     """Bands for the headline metrics and up to ``max_cues`` cues ranked by expected benefit.
 
     Parameters
@@ -270,6 +280,10 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
     summary, strides, quality : dict, list of dict, dict
         As in :class:`runform.pipeline.Analysis`.
     thresholds : Thresholds
+    overstriding : dict or None
+        The classifier's verdict (:attr:`runform.pipeline.Analysis.overstriding`). When it
+        judged the session, it alone decides the overstriding cues: a cue when the session
+        or either foot is "overstriding", none otherwise.
 
     Returns
     -------
@@ -302,14 +316,28 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
             return False
         return True
 
-    # Overstriding: a per-stride verdict (classifier probability when present).
-    verdicts = [is_overstride(s, t) for s in strides]
-    judged = [v for v in verdicts if v is not None]
-    k, n = sum(judged), len(judged)
-    if n and enough("falling_forward", n) and k / n >= t.overstride_min_fraction:
-        worst = "red" if "red" in (bands["shin_angle_ic_deg"], bands["overstride_pct_leg"]) else "amber"
-        add(_make("falling_forward", summary.get("shin_angle_ic_deg"), worst, k, n, t))
-        add(_make("pulling_the_road", summary.get("overstride_pct_leg"), worst, k, n, t))
+    # Overstriding: the classifier's session verdict when there is one, else per-stride bands.
+    model_groups = _model_verdict_groups(overstriding)
+    if model_groups is not None:
+        flagged = [g for g in model_groups if g["verdict"] == "overstriding"]
+        if flagged and enough("falling_forward", max(g["n_contacts"] for g in flagged)):
+            g = max(flagged, key=lambda g: g["n_overstriding"])
+            worst = "red" if (g["probability"] or 0) >= 0.8 else "amber"
+            for cue_id in ("falling_forward", "pulling_the_road"):
+                cue = _make(cue_id, summary.get(_CUES[cue_id][1]), worst, g["n_overstriding"], g["n_contacts"], t)
+                cue["finding"]["model_verdict"] = g["text"]
+                add(cue)
+        elif any(g["verdict"] == "uncertain" for g in model_groups):
+            withheld.append({"id": "falling_forward", "reason": "Overstriding: the classifier is uncertain ("
+                             + "; ".join(g["text"] for g in model_groups) + ")"})
+    else:
+        verdicts = [is_overstride(s, t) for s in strides]
+        judged = [v for v in verdicts if v is not None]
+        k, n = sum(judged), len(judged)
+        if n and enough("falling_forward", n) and k / n >= t.overstride_min_fraction:
+            worst = "red" if "red" in (bands["shin_angle_ic_deg"], bands["overstride_pct_leg"]) else "amber"
+            add(_make("falling_forward", summary.get("shin_angle_ic_deg"), worst, k, n, t))
+            add(_make("pulling_the_road", summary.get("overstride_pct_leg"), worst, k, n, t))
     # Cadence (timing, not angles: a poor view does not withhold it).
     cad = _num(summary.get("cadence_spm"))
     if cad is not None and bands["cadence_spm"] in ("amber", "red"):

@@ -391,7 +391,7 @@ def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None
         plots={"shin": plot_shin(analysis, thresholds), "cycles": plot_cycles(analysis),
                "times": plot_times(analysis), "symmetry": plot_symmetry(sym)},
         sym=sym, frames=frames, names={m: n for m, (n, _) in DEFINITIONS.items()}, video=bool(video_path), quality=quality, definitions=defs,
-        fmt=_fmt,
+        fmt=_fmt, overstriding=getattr(analysis, "overstriding", None),
     )
 
 

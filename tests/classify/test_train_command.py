@@ -1,0 +1,98 @@
+"""`runform train` from a LABELS.csv of analyzed runs, and `runform analyze --model`."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from runform.cli import main
+from runform.classify.model import OverstrideModel
+
+
+def _analyze(runner: CliRunner, trc, out, *extra):
+    return runner.invoke(main, ["analyze", str(trc), "--out", str(out), "--no-video", "--no-report", *extra])
+
+
+@pytest.fixture(scope="module")
+def analyzed(runs_dir, tmp_path_factory):
+    """metrics.json of each generated run, made by the real CLI."""
+    out = tmp_path_factory.mktemp("analyzed")
+    runner = CliRunner()
+    for trc in sorted(runs_dir.glob("*.trc")):
+        res = _analyze(runner, trc, out)
+        assert res.exit_code == 0, res.output
+    return out
+
+
+def _labels(path, rows):
+    path.write_text("path,label,subject,foot,stride\n" + "".join(",".join(r) + "\n" for r in rows))
+    return path
+
+
+def test_train_writes_model_and_card_that_analyze_uses(analyzed, runs_dir, tmp_path):
+    rows = [(f"{analyzed}/{d.name}/metrics.json", "yes" if d.name.startswith("over") else "no", "", "", "")
+            for d in sorted(analyzed.iterdir())]
+    rows.append((f"{analyzed}/norm_a/metrics.json", "yes", "", "", "0"))  # a per-stride override
+    labels = _labels(tmp_path / "labels.csv", rows)
+    model = tmp_path / "my_model.onnx"
+    res = CliRunner().invoke(main, ["train", str(labels), "--out", str(model), "--folds", "3"])
+    assert res.exit_code == 0, res.output
+    assert "ROC AUC" in res.output and "grouped cross-validation" in res.output
+    card = json.loads((tmp_path / "my_model.card.json").read_text())
+    assert card["training_data"]["clinic"]["runners"] == 6
+    assert card["training_data"]["clinic"]["overstriding_strides"] > 0
+    assert card["metrics"]["all"]["roc_auc"] is not None
+    OverstrideModel.load(model)
+    res = _analyze(CliRunner(), runs_dir / "over_a.trc", tmp_path / "out", "--model", str(model))
+    assert res.exit_code == 0, res.output
+    assert "overstriding, session:" in res.output
+    doc = json.loads((tmp_path / "out" / "over_a" / "metrics.json").read_text())
+    assert doc["overstriding"]["model"]["file"] == "my_model.onnx"
+    assert doc["overstriding"]["session"]["verdict"] in ("overstriding", "uncertain", "not overstriding")
+    keys = {"n_contacts", "n_overstriding", "probability", "ci95", "verdict", "text"}
+    assert keys <= set(doc["overstriding"]["right"])
+    assert "overstride_probability" in doc["strides"][0]
+    csv_head = (tmp_path / "out" / "over_a" / "strides.csv").read_text().splitlines()[0]
+    assert csv_head.endswith("overstride_probability,overstriding")
+
+
+def test_train_refuses_too_few_runners(analyzed, tmp_path):
+    rows = [(f"{analyzed}/{n}/metrics.json", lab, "", "", "") for n, lab in
+            (("over_a", "yes"), ("norm_a", "no"), ("norm_b", "no"))]
+    labels = _labels(tmp_path / "labels.csv", rows)
+    res = CliRunner().invoke(main, ["train", str(labels), "--out", str(tmp_path / "m.onnx")])
+    assert res.exit_code == 8
+    assert "too few labelled runners: 3" in res.output
+    assert not (tmp_path / "m.onnx").exists()
+
+
+def test_train_refuses_a_single_label_class(analyzed, tmp_path):
+    rows = [(f"{analyzed}/{d.name}/metrics.json", "no", "", "", "") for d in sorted(analyzed.iterdir())]
+    res = CliRunner().invoke(main, ["train", str(_labels(tmp_path / "l.csv", rows)), "--out", str(tmp_path / "m.onnx")])
+    assert res.exit_code == 8 and "'overstriding' contacts" in res.output
+
+
+def test_train_rejects_bad_labels(analyzed, tmp_path):
+    rows = [(f"{analyzed}/over_a/metrics.json", "maybe", "", "", "")]
+    res = CliRunner().invoke(main, ["train", str(_labels(tmp_path / "l.csv", rows)), "--out", str(tmp_path / "m.onnx")])
+    assert res.exit_code == 8 and "not yes/no" in res.output
+
+
+def test_train_accepts_an_input_to_analyze(runs_dir, tmp_path):
+    # A TRC (not a metrics.json) is analyzed on the fly; subjects default to the file stem.
+    rows = [(str(p), "yes" if p.stem.startswith("over") else "no", "", "", "") for p in sorted(runs_dir.glob("*.trc"))]
+    res = CliRunner().invoke(main, ["train", str(_labels(tmp_path / "l.csv", rows)), "--out", str(tmp_path / "m.onnx"),
+                                    "--folds", "3"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "m.card.json").is_file()
+
+
+def test_analyze_with_missing_or_corrupt_model_exits_7(runs_dir, tmp_path):
+    res = _analyze(CliRunner(), runs_dir / "norm_a.trc", tmp_path / "o1", "--model", str(tmp_path / "none.onnx"))
+    assert res.exit_code == 7 and "model not found" in res.output
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"garbage")
+    (tmp_path / "bad.card.json").write_text("[]")
+    res = _analyze(CliRunner(), runs_dir / "norm_a.trc", tmp_path / "o2", "--model", str(bad))
+    assert res.exit_code == 7
+    assert not (tmp_path / "o2" / "norm_a").exists()  # nothing half-written
