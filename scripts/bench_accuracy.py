@@ -100,15 +100,22 @@ def _err_stats(values: list[float]) -> dict[str, float | None]:
             "median_abs": float(np.median(np.abs(v)))}
 
 
-def pipeline_verdict(analysis) -> bool | None:
-    """The pipeline's session overstriding verdict (classifier when present, else the cue rule)."""
-    session = (getattr(analysis, "overstriding", None) or {}).get("session") if hasattr(analysis, "overstriding") else None
-    if session and session.get("verdict") in ("overstriding", "not overstriding"):
-        return session["verdict"] == "overstriding"
+def pipeline_verdict(analysis) -> tuple[bool | None, str, float | None]:
+    """The pipeline's session verdict: (overstriding?, verdict text, probability).
+
+    Uses the classifier's session verdict when the analysis has one ("uncertain" and
+    "not enough contacts" give None); otherwise the cue rule's majority over contacts.
+    """
+    session = (getattr(analysis, "overstriding", None) or {}).get("session")
+    if session:
+        v = session.get("verdict")
+        flag = {"overstriding": True, "not overstriding": False}.get(v)
+        return flag, str(v), session.get("probability")
     from runform.report.cues import is_overstride
 
     flags = [f for f in (is_overstride(s) for s in analysis.strides) if f is not None]
-    return (sum(flags) > len(flags) / 2) if flags else None
+    flag = (sum(flags) > len(flags) / 2) if flags else None
+    return flag, "rule", None
 
 
 def evaluate_sample(video: Path, truth: dict, cache_dir: Path | None = None) -> dict:
@@ -125,7 +132,7 @@ def evaluate_sample(video: Path, truth: dict, cache_dir: Path | None = None) -> 
     ic_err = [1000 * (d["ic_time_s"] - t["ic_time_s"]) for t, d in pairs]
     to_err = [1000 * (d["to_time_s"] - t["to_time_s"]) for t, d in pairs if d.get("to_time_s") is not None]
     metrics = {m: _err_stats([None if d.get(m) is None else d[m] - t[m] for t, d in pairs]) for m in METRICS}
-    verdict = pipeline_verdict(analysis)
+    verdict, verdict_text, probability = pipeline_verdict(analysis)
 
     def timing(errs: list[float]) -> dict:
         a = np.abs(np.asarray(errs, float))
@@ -144,6 +151,7 @@ def evaluate_sample(video: Path, truth: dict, cache_dir: Path | None = None) -> 
         "metrics": metrics,
         "cadence_spm": analysis.summary.get("cadence_spm"), "cadence_true_spm": float(truth["cadence_spm"]),
         "overstriding_true": bool(truth["overstriding"]), "overstriding_pipeline": verdict,
+        "verdict_text": verdict_text, "overstriding_probability": probability,
         "verdict_matches": verdict is not None and verdict == bool(truth["overstriding"]),
         "quality": sorted(analysis.quality),
     }
@@ -177,7 +185,7 @@ def print_results(results: list[dict]) -> None:
                   f"{_f(r['ic']['median_abs_ms'])} ms ({_f(r['ic']['median_abs_frames'], 2)} fr)",
                   f"{_f(r['ic']['bias_ms'])} ms", f"{_f(r['to']['median_abs_ms'])} ms",
                   f"{_f(r['cadence_spm'])} ({r['cadence_true_spm']:.1f})",
-                  f"{r['overstriding_pipeline']} ({r['overstriding_true']})")
+                  f"{r['verdict_text']} p={_f(r['overstriding_probability'], 2)} ({r['overstriding_true']})")
     console.print(t)
     t = Table(title="Metric error per stance: mean |error| (mean signed)")
     t.add_column("video")

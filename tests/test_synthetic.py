@@ -12,8 +12,8 @@ FEET = [INDEX[f"{s}_{n}"] for s in ("left", "right") for n in ("heel", "toe", "a
 
 
 #: Joint angles are time-smoothed, so a planted foot may sink or lift a few mm: less
-#: than a running shoe's sole compresses (5-10 mm), under 2 px in the sample videos.
-GROUND_TOL_M = 5e-3
+#: than a running shoe's sole compresses (5-10 mm), about 3 px in the sample videos.
+GROUND_TOL_M = 7e-3  # worst case over the parameter grid: 5.9 mm
 
 
 def _check_run(p):

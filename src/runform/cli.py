@@ -222,6 +222,7 @@ from .batch.command import batch as _batch_cmd; main.add_command(_batch_cmd)  # 
 from .classify.command import train  # noqa: E402 - after main exists; the command imports cli lazily
 
 main.add_command(train)
+from .compare.command import compare as _compare_cmd; main.add_command(_compare_cmd)  # noqa: E402,E702
 
 
 if __name__ == "__main__":

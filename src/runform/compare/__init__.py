@@ -1,0 +1,1 @@
+"""``runform compare``: before/after comparison of analysed running sessions."""
