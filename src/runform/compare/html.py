@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from ..atomic import write_text_atomic
-from ..report.html import _fig_png, _plt
+from ..report.html import small_multiples, small_multiples_png
 from .sessions import Session
 from .stats import SPECS, stride_values
 
@@ -50,10 +50,7 @@ def plot_metrics(doc: dict, sessions: list[Session]) -> str | None:
     rows = [r for r in head["metrics"] if r["classification"] != "not enough contacts"]
     if not rows:
         return None
-    plt = _plt()
-    ncol = 3
-    nrow = int(np.ceil(len(rows) / ncol))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(9.5, 2.6 * nrow), squeeze=False)
+    fig, axes = small_multiples(len(rows), 3, 9.5, 2.6)
     rng = np.random.default_rng(0)
     for ax, r in zip(axes.flat, rows):
         _robust_ylim(ax, [stride_values(s.strides, r["metric"]) for s in sessions])
@@ -77,10 +74,7 @@ def plot_metrics(doc: dict, sessions: list[Session]) -> str | None:
         ax.set_xlim(-0.6, len(sessions) - 0.4)
         ax.tick_params(labelsize=7)
         ax.grid(axis="y", alpha=0.3)
-    for ax in list(axes.flat)[len(rows):]:
-        ax.axis("off")
-    fig.tight_layout()
-    return _fig_png(fig)
+    return small_multiples_png(fig, axes, len(rows))
 
 
 def plot_trend(doc: dict) -> str | None:
@@ -91,10 +85,7 @@ def plot_trend(doc: dict) -> str | None:
     keys = [k for k in SPECS if all(k in s["metrics"] for s in sessions)]
     if not keys:
         return None
-    plt = _plt()
-    ncol = 3
-    nrow = int(np.ceil(len(keys) / ncol))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(9.5, 2.4 * nrow), squeeze=False)
+    fig, axes = small_multiples(len(keys), 3, 9.5, 2.4)
     x = np.arange(1, len(sessions) + 1)
     for ax, k in zip(axes.flat, keys):
         med = np.array([s["metrics"][k]["median"] for s in sessions])
@@ -109,12 +100,9 @@ def plot_trend(doc: dict) -> str | None:
         ax.set_xticks(x)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(keys):]:
-        ax.axis("off")
     axes.flat[0].legend(fontsize=7)
     fig.supxlabel("session", fontsize=8)
-    fig.tight_layout()
-    return _fig_png(fig)
+    return small_multiples_png(fig, axes, len(keys))
 
 
 def _env() -> Environment:

@@ -73,6 +73,20 @@ def _fig_png(fig) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def small_multiples(n: int, ncol: int, width: float, row_height: float):
+    """A figure with ``n`` panels in rows of ``ncol`` (axes always 2-D); inches."""
+    nrow = math.ceil(n / ncol)
+    return _plt().subplots(nrow, ncol, figsize=(width, row_height * nrow), squeeze=False)
+
+
+def small_multiples_png(fig, axes, n: int) -> str:
+    """Hide the panels after the first ``n``, lay out, and return the figure as a PNG data URI."""
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.tight_layout()
+    return _fig_png(fig)
+
+
 def _plt():
     import matplotlib
 
@@ -231,10 +245,7 @@ def plot_symmetry(rows: list[dict]) -> str | None:
     """One small panel per metric: left and right median with the IQR as a bar."""
     if not rows:
         return None
-    plt = _plt()
-    ncol = 4
-    nrow = math.ceil(len(rows) / ncol)
-    fig, axes = plt.subplots(nrow, ncol, figsize=(9, 2.2 * nrow), squeeze=False)
+    fig, axes = small_multiples(len(rows), 4, 9, 2.2)
     for ax, r in zip(axes.flat, rows):
         for x, side in ((0, "left"), (1, "right")):
             ax.errorbar([x], [r[side]], yerr=[[r[f"{side}_iqr"] / 2], [r[f"{side}_iqr"] / 2]], fmt="o",
@@ -245,10 +256,7 @@ def plot_symmetry(rows: list[dict]) -> str | None:
         ax.set_title(r["name"] + unit, fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(axis="y", alpha=0.3)
-    for ax in list(axes.flat)[len(rows):]:
-        ax.axis("off")
-    fig.tight_layout()
-    return _fig_png(fig)
+    return small_multiples_png(fig, axes, len(rows))
 
 
 def key_frames(analysis: Analysis, video_path: Path, capture_fps: float | None = None,
