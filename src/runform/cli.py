@@ -106,8 +106,12 @@ def print_cues(cues: dict) -> None:
 
 
 def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
-                 options: OutputOptions = OutputOptions()) -> dict:
-    """Analyze one input into ``out/<stem>/``; remove the folder again if we made it and failed."""
+                 options: OutputOptions = OutputOptions(), echo: bool = True) -> dict:
+    """Analyze one input into ``out/<stem>/``; remove the folder again if we made it and failed.
+
+    ``echo=False`` skips the printed summary and cues (callers that move the folder
+    afterwards, like ``compare``, print the final place themselves).
+    """
     target = out / (input_path.stem or input_path.name)
     created = not target.exists()
     try:
@@ -144,8 +148,9 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
         if created:
             shutil.rmtree(target, ignore_errors=True)
         raise
-    print_summary(analysis, paths)
-    print_cues(cues)
+    if echo:
+        print_summary(analysis, paths)
+        print_cues(cues)
     return paths
 
 

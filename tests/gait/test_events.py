@@ -88,3 +88,50 @@ def test_synthetic_sine(fs, direction):
 def test_too_short_returns_empty():
     kp, _, _ = _synthetic(seconds=0.05)
     assert detect_stances(kp, 1) == []
+
+
+def _toe_off_errors_ms(kp, truth, config=EventConfig()):
+    stances = detect_stances(kp, 1, config)
+    errs = []
+    for ts in truth["stances"]:
+        cands = [s for s in stances if s.foot == ts["foot"] and s.to_time_s is not None]
+        best = min(cands, key=lambda s: abs(s.ic_time_s - ts["ic_time_s"]), default=None)
+        if best is not None and abs(best.ic_time_s - ts["ic_time_s"]) < 0.05:
+            errs.append(1000 * (best.to_time_s - ts["to_time_s"]))
+    return np.asarray(errs)
+
+
+def _toe_lifting_with_heel(kp):
+    """MediaPipe-like feet: the toe point rises with the heel (the foot's middle, not its tip)."""
+    from runform.keypoints import INDEX
+
+    xy = kp.xy.copy()
+    for side in ("left", "right"):
+        heel, toe = xy[:, INDEX[f"{side}_heel"], 1], xy[:, INDEX[f"{side}_toe"], 1]
+        ground = np.nanmax(toe)
+        xy[:, INDEX[f"{side}_toe"], 1] = np.minimum(toe, ground - 0.5 * (ground - heel))
+    return Keypoints(xy, kp.confidence, kp.time_s, units=kp.units, image_size=kp.image_size)
+
+
+def test_toe_off_method_by_source():
+    """Video (pixels) uses the toe's backward peak; motion capture (metres) the toe rise.
+
+    Both are within 25 ms on exact kinematics. When the toe point rises with the heel,
+    as MediaPipe's does, the toe rise reads TO far too early and the backward peak does not.
+    """
+    from runform.synthetic import GaitParams, generate_run, to_pixels
+
+    kp_m, truth = generate_run(GaitParams(duration_s=6.0, fps=60.0))
+    kp_px = to_pixels(kp_m, 400.0, (640.0, 700.0))
+    assert np.median(np.abs(_toe_off_errors_ms(kp_m, truth))) < 25  # auto -> toe rise
+    assert np.median(np.abs(_toe_off_errors_ms(kp_px, truth))) < 25  # auto -> backward peak
+    lifted = _toe_lifting_with_heel(kp_px)
+    rise = _toe_off_errors_ms(lifted, truth, EventConfig(to_method="toe_rise"))
+    back = _toe_off_errors_ms(lifted, truth, EventConfig(to_method="toe_back_peak"))
+    assert np.median(rise) < -50
+    assert np.median(np.abs(back)) < 25
+
+
+def test_unknown_toe_off_method_is_refused():
+    with pytest.raises(ValueError, match="to_method"):
+        EventConfig(to_method="guess")

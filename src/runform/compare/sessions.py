@@ -147,7 +147,7 @@ def _default_analyze(input_path: Path, parent: Path) -> None:
     from ..cli import OutputOptions, run_analysis
     from ..pipeline import AnalysisConfig
 
-    run_analysis(input_path, parent, AnalysisConfig(), OutputOptions(video=False, report=True))
+    run_analysis(input_path, parent, AnalysisConfig(), OutputOptions(video=False, report=True), echo=False)
 
 
 def load_sessions(arguments, out: Path, analyze=None, progress=None) -> list[Session]:

@@ -12,10 +12,20 @@ Method (chosen by measurement against force-plate events, see
   thresholds and heel/toe vertical-acceleration peaks were also tried; they were
   either strike-pattern dependent (a 1 % leg threshold: 2 ms error rearfoot,
   +27 ms forefoot) or unreliable at 30 Hz.
-* **Toe-off (TO)**: the toe rising ``to_height_frac`` leg lengths above its
-  lowest point during the stance (linear interpolation between frames), searched
-  after IC. Falls back to the backward peak of the toe relative to the pelvis
-  plus ``to_zeni_offset_s`` when no rise is found.
+* **Toe-off (TO)**, two methods (``to_method``):
+
+  - ``"toe_rise"``: the toe rising ``to_height_frac`` leg lengths above its lowest
+    point during the stance (linear interpolation between frames), searched after
+    IC. Right for motion-capture markers (3-13 ms median error on force plates).
+  - ``"toe_back_peak"``: Zeni's backward peak of the toe relative to the pelvis plus
+    ``to_zeni_offset_s`` (-105 ms, measured on both mocap trials). Used for
+    pose-estimated keypoints: MediaPipe's toe point rises with the heel long before
+    the toe leaves the ground, so the toe-rise read TO 100-150 ms early on every
+    rendered sample; the backward peak reads it about 40 ms early there.
+
+  ``"auto"`` (default) takes ``toe_rise`` for keypoints in metres or millimetres
+  (motion capture) and ``toe_back_peak`` for pixels (video). Either falls back to
+  the other when it finds nothing.
 
 Heights use image coordinates (y down): height = -y. Works in any units, since
 thresholds scale with the leg length, and on treadmill and overground alike,
@@ -31,6 +41,9 @@ from scipy.signal import butter, find_peaks, sosfiltfilt
 
 from ..geometry import leg_length, pelvis
 from ..keypoints import Keypoints
+
+
+TO_METHODS = ("auto", "toe_rise", "toe_back_peak")
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,8 @@ class EventConfig:
         Fallback: delay (s; negative = earlier) from the toe's backward peak to TO.
     max_contact_s : float
         Longest stance (s) searched for TO after IC.
+    to_method : str
+        ``"auto"``, ``"toe_rise"`` or ``"toe_back_peak"`` (see the module docstring).
     """
 
     cutoff_hz: float = 6.0
@@ -67,6 +82,11 @@ class EventConfig:
     to_height_frac: float = 0.0125
     to_zeni_offset_s: float = -0.105
     max_contact_s: float = 0.6
+    to_method: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.to_method not in TO_METHODS:
+            raise ValueError(f"to_method must be one of {TO_METHODS}, got {self.to_method!r}")
 
 
 @dataclass(frozen=True)
@@ -133,6 +153,18 @@ def _rise_time(t: np.ndarray, h: np.ndarray, i0: int, i1: int, rise: float) -> f
     return float(t[k - 1] + (level - a) / (b - a) * (t[k] - t[k - 1]))
 
 
+def _back_peak_time(t: np.ndarray, toe_x: np.ndarray | None, backs: np.ndarray, ic: float, until: float,
+                    offset_s: float) -> float | None:
+    """TO from the first backward toe peak after ``ic`` (up to ``until``) plus ``offset_s``."""
+    if toe_x is None:
+        return None
+    later = backs[(t[backs] > ic) & (t[backs] <= until)]
+    if not later.size:
+        return None
+    to = _parabolic_time(t, -toe_x, int(later[0])) + offset_s
+    return to if to > ic else None
+
+
 def _nearest_index(t: np.ndarray, time_s: float) -> int:
     return int(np.argmin(np.abs(t - time_s)))
 
@@ -155,6 +187,9 @@ def _foot_stances(kp: Keypoints, side: str, direction: int, leg: float,
         backs, _ = find_peaks(-toe_x, distance=dist, prominence=cfg.prominence_frac * leg)
     if toe_h is not None:
         toe_h = _lowpass(toe_h, fs, cfg.height_cutoff_hz)
+    to_method = cfg.to_method
+    if to_method == "auto":
+        to_method = "toe_rise" if kp.units in ("m", "mm") else "toe_back_peak"
     stances = []
     for n, p in enumerate(peaks):
         ic = _parabolic_time(t, heel_x, int(p)) + cfg.ic_offset_s
@@ -165,14 +200,11 @@ def _foot_stances(kp: Keypoints, side: str, direction: int, leg: float,
         if n + 1 < len(peaks):
             end_t = min(end_t, t[peaks[n + 1]])
         i_end = int(np.searchsorted(t, end_t, side="right") - 1)
-        to = None
+        rise = None
         if toe_h is not None and i_end > i_ic:
-            to = _rise_time(t, toe_h, i_ic, i_end, cfg.to_height_frac * leg)
-        if to is None and toe_x is not None:
-            later = backs[(t[backs] > ic) & (t[backs] <= end_t + 0.2)]
-            if later.size:
-                to = _parabolic_time(t, -toe_x, int(later[0])) + cfg.to_zeni_offset_s
-                to = to if to > ic else None
+            rise = _rise_time(t, toe_h, i_ic, i_end, cfg.to_height_frac * leg)
+        back = _back_peak_time(t, toe_x, backs, ic, end_t + 0.2, cfg.to_zeni_offset_s)
+        to = (rise if rise is not None else back) if to_method == "toe_rise" else (back if back is not None else rise)
         i_to = _nearest_index(t, to) if to is not None else None
         stances.append(Stance(side, i_ic, i_to, float(ic), to))
     return stances
@@ -206,4 +238,4 @@ def detect_stances(kp: Keypoints, direction: int, config: EventConfig = EventCon
     return sorted(out, key=lambda s: s.ic_time_s)
 
 
-__all__ = ["EventConfig", "Stance", "detect_stances"]
+__all__ = ["EventConfig", "Stance", "detect_stances", "TO_METHODS"]
