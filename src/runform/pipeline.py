@@ -1,6 +1,9 @@
 """The analysis pipeline: keypoints -> clean signals -> gait events -> per-stride metrics.
 
-Only :func:`load_keypoints` touches files; :func:`analyze_keypoints` is pure.
+Only :func:`load_keypoints` reads keypoints from files; :func:`analyze_keypoints` is pure
+except for video input, where it re-reads the frames next to each initial contact to measure
+the shin on the runner's silhouette (``AnalysisConfig.silhouette``; see
+:mod:`runform.pose.silhouette`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from .keypoints import Keypoints
 from .metrics.proxies import arm_and_shoulder, leg_stiffness, stance_speed, vertical_stiffness
 from .metrics.stance import stance_metrics
 from .metrics.summary import QualityConfig, quality_flags, summarize
+from .pose.silhouette import SilhouetteConfig
 from .signals.cleaning import SignalConfig, clean_keypoints
 
 #: Thigh + shank as a fraction of standing height (Winter 2009 segment tables:
@@ -48,6 +52,8 @@ class AnalysisConfig:
     model_path: Path | None = None
     #: False skips the classifier (e.g. while building training data).
     use_model: bool = True
+    #: Shin angle at contact from the silhouette, for video input (runform.pose.silhouette).
+    silhouette: SilhouetteConfig = SilhouetteConfig()
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,7 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     if not stances:
         raise NotEnoughData(f"no foot contacts found in {Path(info.path).name}: is a runner's whole leg in view, side-on?")
     strides = stance_metrics(clean, geom, stances)
+    silhouette = _silhouette_angles(info, clean, geom, strides, config)
     cm = _centimetres_per_unit(clean, geom, config.runner)
     morin_leg_m = geom.leg_length * cm / 100 * MORIN_LEG_PER_THIGH_SHANK if cm else None
     for s in strides:
@@ -171,9 +178,31 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     summary.update(proxies)
     quality = quality_flags(kp, geom, strides, config.quality)
     diag["leg_length"] = geom.leg_length
+    if silhouette is not None:
+        diag["silhouette"] = silhouette
+        if silhouette.get("contacts") and silhouette.get("contacts_measured", 0) < 0.5 * silhouette["contacts"]:
+            quality["shin_from_landmarks"] = (
+                f"the shin was measured on the silhouette at only {silhouette.get('contacts_measured', 0)} of "
+                f"{silhouette['contacts']} contacts; the rest use MediaPipe's knee and ankle points, which read "
+                "heel-strikers' shins low and flat landers' high")
     diag["centimetres_per_unit"] = cm
     overstriding = _classify_overstriding(strides, geom.leg_length, cm, config, quality)
     return Analysis(info, clean, geom, strides, summary, quality, proxies, diag, overstriding)
+
+
+def _silhouette_angles(info: InputInfo, clean: Keypoints, geom: RunnerGeometry, strides: list[dict],
+                       config: AnalysisConfig) -> dict | None:
+    """Shin angle at contact from the silhouette (video only); diagnostics, or None when not tried."""
+    if info.source_type != "video" or not config.silhouette.enabled or not strides:
+        return None
+    from .errors import RunformError
+    from .pose.silhouette import refine_contact_angles
+
+    try:
+        return refine_contact_angles(Path(info.path), clean, geom.direction, strides, config.silhouette,
+                                     config.capture_fps)
+    except (RunformError, OSError) as err:  # e.g. the video moved after pose estimation
+        return {"enabled": True, "contacts_measured": 0, "contacts": len(strides), "error": str(err)}
 
 
 def _classify_overstriding(strides: list[dict], leg_length: float, cm: float | None, config: AnalysisConfig,
