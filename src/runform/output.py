@@ -14,12 +14,14 @@ from .metrics.proxies import PROXY_NOTES
 from .pipeline import Analysis
 
 #: Bumped when a field changes meaning or is removed (adding fields does not bump it).
-SCHEMA_VERSION = "1.0"
+#: 1.1: for video, ``shin_angle_ic_deg`` is the silhouette's shank midline (was the landmarks' line,
+#: now ``shin_angle_ic_landmark_deg``); ``shin_angle_source`` says which one a stride reports.
+SCHEMA_VERSION = "1.1"
 
 #: Column order of strides.csv; the same keys appear in metrics.json ``strides``.
 STRIDE_COLUMNS = (
     "foot", "ic_time_s", "to_time_s", "contact_time_s", "flight_time_s", "step_time_s", "duty_factor",
-    "shin_angle_ic_deg", "foot_strike_angle_ic_deg", "foot_strike", "knee_flexion_ic_deg",
+    "shin_angle_ic_deg", "shin_angle_source", "shin_angle_ic_landmark_deg", "foot_strike_angle_ic_deg", "foot_strike", "knee_flexion_ic_deg",
     "knee_flexion_peak_stance_deg", "knee_flexion_excursion_deg", "overstride_pct_leg", "overstride_cm",
     "trunk_lean_deg", "vertical_oscillation_pct_leg", "vertical_stiffness_kn_m", "leg_stiffness_kn_m", "speed_m_s",
     "overstride_probability", "overstriding",

@@ -22,16 +22,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import lfilter
 
-from ..keypoints import INDEX, Keypoints
 from ..pipeline import AnalysisConfig, InputInfo, RunnerInfo, analyze_keypoints
+from .camera import NO_SILHOUETTE, CameraNoise, phone_camera, silhouette_shin
 from .features import FEATURE_NAMES, SESSION_OF, stride_features
-
-#: Landmarks whose pose error is "distal" (~5 % leg median) vs "proximal" (~3.5 %).
-DISTAL = tuple(INDEX[n] for n in ("left_ankle", "right_ankle", "left_heel", "right_heel", "left_toe", "right_toe"))
-#: median |2D error| = 1.177 sigma for an isotropic Gaussian.
-_MEDIAN_TO_SIGMA = 1.0 / np.sqrt(2.0 * np.log(2.0))
 
 
 @dataclass(frozen=True)
@@ -49,105 +43,6 @@ class LabelRule:
     def __call__(self, shin_deg, knee_deg) -> np.ndarray:
         shin, knee = np.asarray(shin_deg, float), np.asarray(knee_deg, float)
         return ((shin >= self.shin_min_deg) & (knee <= self.knee_max_deg)).astype(int)
-
-
-@dataclass(frozen=True)
-class CameraNoise:
-    """A phone camera and pose model, as measured on the sample videos.
-
-    Attributes
-    ----------
-    proximal_median_leg, distal_median_leg : float
-        Median landmark error as a fraction of leg length (hips/knees/shoulders; ankles/feet).
-    distal_forward_bias_leg : (float, float)
-        Range of the forward bias of ankle/heel/toe landmarks (fraction of leg).
-    common_fraction : float
-        Share of the error variance common to all landmarks of a frame (a whole-figure
-        shift): pose errors of neighbouring joints are correlated.
-    slow_fraction : float
-        Share of the error variance that drifts slowly (AR(1), ``slow_tau_s``) rather
-        than jittering frame to frame: pose errors are correlated in time.
-    yaw_deg, pitch_deg, roll_deg : float
-        Largest camera misalignment from side-on (uniform in +-).
-    dropout_rate : float
-        Expected gaps per landmark per second; each gap lasts 1-6 frames.
-    fps_choices : tuple of float
-        Capture rates drawn per run.
-    """
-
-    proximal_median_leg: float = 0.035
-    distal_median_leg: float = 0.05
-    distal_forward_bias_leg: tuple[float, float] = (0.0, 0.02)
-    slow_fraction: float = 0.5
-    slow_tau_s: float = 0.3
-    common_fraction: float = 0.5
-    yaw_deg: float = 8.0
-    pitch_deg: float = 5.0
-    roll_deg: float = 2.0
-    dropout_rate: float = 0.15
-    fps_choices: tuple[float, ...] = (30.0, 60.0, 120.0, 240.0)
-
-
-def phone_camera(kp: Keypoints, direction: int, rng: np.random.Generator, noise: CameraNoise = CameraNoise(),
-                 scale: float = 1.0) -> Keypoints:
-    """What a phone and a pose model make of an exact sagittal keypoint series.
-
-    Parameters
-    ----------
-    kp : Keypoints
-        Exact keypoints (x right, y down), any units.
-    direction : int
-        +1 when the runner faces +x; sets the sign of the forward ankle bias.
-    rng : numpy Generator
-        All randomness (seeded by the caller).
-    scale : float
-        Multiplies every noise amplitude (a run's "pose difficulty").
-
-    Returns
-    -------
-    Keypoints
-        Same frames and units, with camera yaw (x shortened by cos yaw), pitch (y by cos
-        pitch), roll, temporally correlated landmark noise, a forward bias of distal
-        landmarks and dropouts (NaN, confidence 0).
-    """
-    xy = kp.xy.copy()
-    n, k, _ = xy.shape
-    finite = np.isfinite(xy[..., 0])
-    hip = kp.point("pelvis")
-    leg = float(np.nanmedian(np.linalg.norm(kp.point("right_hip") - kp.point("right_knee"), axis=1)
-                             + np.linalg.norm(kp.point("right_knee") - kp.point("right_ankle"), axis=1)))
-    centre = np.nanmean(hip, axis=0)
-    yaw, pitch, roll = np.radians(rng.uniform(-1, 1, 3) * (noise.yaw_deg, noise.pitch_deg, noise.roll_deg))
-    xy = xy - centre
-    xy[..., 0] *= np.cos(yaw)  # the sagittal plane seen obliquely is foreshortened horizontally
-    xy[..., 1] *= np.cos(pitch)
-    c, s = np.cos(roll), np.sin(roll)
-    xy = np.stack([c * xy[..., 0] - s * xy[..., 1], s * xy[..., 0] + c * xy[..., 1]], axis=-1) + centre
-    sigma = np.full(k, noise.proximal_median_leg * _MEDIAN_TO_SIGMA * leg * scale)
-    sigma[list(DISTAL)] = noise.distal_median_leg * _MEDIAN_TO_SIGMA * leg * scale
-    fps = kp.fps if np.isfinite(kp.fps) else 30.0
-    rho = np.exp(-1.0 / (noise.slow_tau_s * fps))
-    white = rng.normal(size=(n, k, 2))
-    innov = rng.normal(size=(n, k, 2)) * np.sqrt(1.0 - rho ** 2)
-    innov[0] = rng.normal(size=(k, 2))  # start in the stationary state
-    # AR(1) with unit variance and correlation time slow_tau_s: s[i] = rho s[i-1] + e[i].
-    slow = lfilter([1.0], [1.0, -rho], innov, axis=0)
-    err = np.sqrt(1.0 - noise.slow_fraction) * white + np.sqrt(noise.slow_fraction) * slow
-    # Part of a pose model's error moves the whole figure together (it shifts, not bends, the
-    # skeleton), so it does not change segment angles; only the rest is per landmark.
-    common = err[:, :1, :] if k else err
-    err = np.sqrt(noise.common_fraction) * common + np.sqrt(1.0 - noise.common_fraction) * err
-    xy = xy + err * sigma[None, :, None]
-    xy[:, list(DISTAL), 0] += direction * rng.uniform(*noise.distal_forward_bias_leg) * leg * scale
-    conf = np.where(finite, rng.uniform(0.6, 1.0, size=(n, k)), 0.0)
-    n_gaps = rng.poisson(noise.dropout_rate * kp.time_s[-1] * k * scale) if n > 1 else 0
-    for _ in range(n_gaps):
-        j, i0 = rng.integers(k), rng.integers(n)
-        i1 = min(n, i0 + int(rng.integers(1, 7)))
-        xy[i0:i1, j] = np.nan
-        conf[i0:i1, j] = 0.0
-    xy[~finite] = np.nan
-    return kp.with_xy(xy, conf)
 
 
 def match_strides(strides: list[dict], truth: list[dict], tolerance_s: float) -> list[tuple[dict, dict]]:
@@ -232,7 +127,8 @@ def synthetic_rows(sweep: SyntheticSweep, seed: int, rule: LabelRule = LabelRule
             metric = rng.random() < sweep.metric_fraction
             # Pixels like a video; with a known height the pipeline recovers centimetres.
             cam = replace(cam, xy=cam.xy * 500.0, units="px")
-            config = AnalysisConfig(runner=RunnerInfo(height_cm=100 * p.height_m if metric else None))
+            config = AnalysisConfig(runner=RunnerInfo(height_cm=100 * p.height_m if metric else None),
+                                    silhouette=NO_SILHOUETTE)
             info = InputInfo(f"{subject}-v{v}", "video", cam.fps, len(cam), float(cam.time_s[-1]))
             try:
                 a = analyze_keypoints(cam, info, config)
@@ -240,6 +136,7 @@ def synthetic_rows(sweep: SyntheticSweep, seed: int, rule: LabelRule = LabelRule
                 continue
             leg_m = truth["leg_length_m"] if metric else None
             pairs = match_strides(a.strides, truth["stances"], 0.25 * 60 / p.cadence_spm)
+            silhouette_shin(pairs, rng, noise)
             origin = json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in base.items()} |
                                 {"fps": fps, "view": v, "metric": bool(metric)})
             parts.append(_rows(pairs, leg_m, rule, "synthetic", subject, origin,
@@ -281,11 +178,12 @@ def mocap_rows(mocap_dir: Path, seed: int, rule: LabelRule = LabelRule(), noisy_
                 cam = phone_camera(kp, direction, rng, noise, scale=float(rng.uniform(0.5, 1.3)))
                 vinfo = InputInfo(f"{trc.name}-cam{v}", "video", cam.fps, len(cam), info.duration_s)
                 try:
-                    av = analyze_keypoints(cam, vinfo)
+                    av = analyze_keypoints(cam, vinfo, AnalysisConfig(silhouette=NO_SILHOUETTE))
                 except Exception:  # noqa: BLE001
                     continue
-                parts.append(_rows(match_strides(av.strides, truth, tol), leg_m, rule, "mocap", subject,
-                                   f"{trc.name}+camera{v}", MOCAP_TRUTH))
+                pairs = match_strides(av.strides, truth, tol)
+                silhouette_shin(pairs, rng, noise)
+                parts.append(_rows(pairs, leg_m, rule, "mocap", subject, f"{trc.name}+camera{v}", MOCAP_TRUTH))
     return concat(parts)
 
 
@@ -388,5 +286,5 @@ def residual_pool(synthetic: dict) -> dict:
             "view": np.char.add(synthetic["origin"].astype(str), np.array(synthetic["foot"], str))}
 
 
-__all__ = ["LabelRule", "CameraNoise", "phone_camera", "match_strides", "SyntheticSweep", "synthetic_rows",
-           "mocap_rows", "population_rows", "residual_pool", "derived_overstride_pct_leg", "concat"]
+__all__ = ["LabelRule", "CameraNoise", "phone_camera", "match_strides", "silhouette_shin", "SyntheticSweep",
+           "synthetic_rows", "mocap_rows", "population_rows", "residual_pool", "derived_overstride_pct_leg", "concat"]

@@ -181,6 +181,9 @@ def _draw_contact(img, sc: _Scene, s: dict, u: float) -> None:
     if np.all(np.isfinite(knee)) and np.all(np.isfinite(ankle)):
         length = float(np.hypot(*(ankle - knee)))
         direction = (ankle - knee) / max(length, 1e-6)
+        if shin is not None:  # draw the reported angle (the silhouette's, for video), from the knee
+            a = np.radians(shin)
+            direction = np.array([sc.direction * np.sin(a), np.cos(a)])
         _line(img, knee - direction * length * 0.1, knee + direction * length * 1.15, col, th)
         _dashed(img, knee, knee + (0, length * 1.3), _DARK, max(3, th // 2 + 2), u)  # vertical on top
         _dashed(img, knee, knee + (0, length * 1.3), (255, 255, 255), max(2, th // 2), u)
