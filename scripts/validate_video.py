@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import click
+import numpy as np
 
 from runform.errors import RunformError
 from runform.pipeline import AnalysisConfig, analyze_keypoints, load_keypoints
@@ -71,9 +72,15 @@ def main(only: str | None) -> None:
                 continue
             dt = time.perf_counter() - t0
             s = a.summary
+            sil = a.diagnostics.get("silhouette") or {}
+            lm = [x["shin_angle_ic_landmark_deg"] for x in a.strides if x.get("shin_angle_ic_landmark_deg") is not None]
+            lm_med = f"{np.median(lm):.1f}" if lm else "-"
             click.echo(f"\n{path.name}: {a.input.frame_count} frames in {dt:.1f} s; strides {s['n_strides']}; "
-                       f"cadence {s['cadence_spm']}; contact {s['contact_time_s']}; shin IC {s['shin_angle_ic_deg']}; "
-                       f"quality flags {sorted(a.quality)}")
+                       f"cadence {s['cadence_spm']}; contact {s['contact_time_s']}; shin IC {s['shin_angle_ic_deg']} "
+                       f"(silhouette at {sil.get('contacts_measured')} of {len(a.strides)} contacts; landmark "
+                       f"line {lm_med}); quality flags {sorted(a.quality)}")
+            verdict = (a.overstriding or {}).get("session") or {}
+            click.echo(f"  overstriding (classifier): {verdict.get('verdict')}, p {verdict.get('probability')}")
             truth_path = path.with_name(path.stem + ".groundtruth.json")
             if truth_path.exists():
                 for name, got, want, ok in check_male_side(a, json.loads(truth_path.read_text())):

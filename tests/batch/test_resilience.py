@@ -147,3 +147,22 @@ def test_sigterm_stops_analyses_and_writes_summary(tmp_path, fault_env):
     assert time.monotonic() - t0 < 10  # did not wait for the hanging analysis
     assert _rows(out)["hang_x"]["status"] == "not-run"
     assert not (out / "hang_x").exists()
+
+
+def test_a_second_input_folder_into_one_output_is_announced(tmp_path):
+    """Ids are relative paths: batching another folder into the same OUT says what it replaces."""
+    make_trc(tmp_path / "monday" / "a.trc", duration_s=3.0)
+    make_trc(tmp_path / "tuesday" / "a.trc", shin=9.0, duration_s=3.0)  # another runner, same name
+    out = tmp_path / "out"
+
+    def run(folder):
+        res = CliRunner().invoke(main, ["batch", str(tmp_path / folder), "--out", str(out)])
+        return res.exit_code, " ".join(res.output.split())  # rich wraps long lines
+
+    code, text = run("monday")
+    assert code == 0 and "was last used for" not in text
+    code, text = run("tuesday")
+    assert code == 0 and "was last used for" in text and "monday" in text
+    assert "tuesday" in json.loads((out / "a" / "done.json").read_text())["input"]
+    code, text = run("tuesday")
+    assert code == 0 and "was last used for" not in text and "1 skipped" in text

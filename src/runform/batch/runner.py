@@ -105,6 +105,11 @@ def run_batch(cfg: BatchConfig, console: Console | None = None, show_progress: b
     settings_hash = cfg.settings.settings_hash()
     result = BatchResult()
     with store.locked():
+        previous = store.claim(cfg.root)
+        if previous:
+            console.print(f"[yellow]note:[/yellow] {cfg.out} was last used for {previous}; inputs with the same "
+                          f"relative path in {cfg.root} replace their results (use another --out to keep both)",
+                          highlight=False)
         restored, result.removed = store.recover()
         result.restored = len(restored)
         shas = _hash_all(jobs)

@@ -33,6 +33,8 @@ from .task import Attempt
 PARTIAL = ".partial"
 FAILURES = ".failures"
 LOCK = ".batch.lock"
+#: Which input folder this output folder belongs to (ids are paths relative to it).
+OWNER = ".batch.json"
 DONE = "done.json"
 
 
@@ -92,6 +94,21 @@ class OutputStore:
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def claim(self, root: Path) -> str | None:
+        """Record the input folder ``OUT`` serves; return the previous one when it was different.
+
+        Results are keyed by paths relative to the input folder, so ``monday/a.mp4`` and
+        ``tuesday/a.mp4`` batched into one ``OUT`` share ``OUT/a/``: the second replaces the
+        first, exactly as a changed file would. That is right for a moved or copied folder and
+        wrong for a different one, which only the user can tell; the caller warns.
+        """
+        root = str(Path(root).resolve())
+        owner = _read_json(self.out / OWNER) or {}
+        previous = owner.get("input_folder")
+        if previous != root:
+            write_text_atomic(self.out / OWNER, json.dumps({"input_folder": root, "since": now_iso()}, indent=1))
+        return previous if previous not in (None, root) else None
 
     def recover(self) -> tuple[list[str], int]:
         """Clean up after an interrupted batch.
