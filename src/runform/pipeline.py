@@ -141,8 +141,12 @@ def _centimetres_per_unit(kp: Keypoints, geom: RunnerGeometry, runner: RunnerInf
     return None
 
 
-def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = AnalysisConfig()) -> Analysis:
+def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = AnalysisConfig(),
+                      progress: Callable[[int, int], None] | None = None) -> Analysis:
     """Run every stage after pose estimation.
+
+    ``progress(done, total)`` follows the silhouette pass over the frames around each
+    contact (video input only).
 
     Raises
     ------
@@ -159,7 +163,7 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     if not stances:
         raise NotEnoughData(f"no foot contacts found in {Path(info.path).name}: is a runner's whole leg in view, side-on?")
     strides = stance_metrics(clean, geom, stances)
-    silhouette = _silhouette_angles(info, clean, geom, strides, config)
+    silhouette = _silhouette_angles(info, clean, geom, strides, config, progress)
     cm = _centimetres_per_unit(clean, geom, config.runner)
     morin_leg_m = geom.leg_length * cm / 100 * MORIN_LEG_PER_THIGH_SHANK if cm else None
     for s in strides:
@@ -191,7 +195,7 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
 
 
 def _silhouette_angles(info: InputInfo, clean: Keypoints, geom: RunnerGeometry, strides: list[dict],
-                       config: AnalysisConfig) -> dict | None:
+                       config: AnalysisConfig, progress: Callable[[int, int], None] | None = None) -> dict | None:
     """Shin angle at contact from the silhouette (video only); diagnostics, or None when not tried."""
     if info.source_type != "video" or not config.silhouette.enabled or not strides:
         return None
@@ -200,7 +204,7 @@ def _silhouette_angles(info: InputInfo, clean: Keypoints, geom: RunnerGeometry, 
 
     try:
         return refine_contact_angles(Path(info.path), clean, geom.direction, strides, config.silhouette,
-                                     config.capture_fps)
+                                     config.capture_fps, progress)
     except (RunformError, OSError) as err:  # e.g. the video moved after pose estimation
         return {"enabled": True, "contacts_measured": 0, "contacts": len(strides), "error": str(err)}
 

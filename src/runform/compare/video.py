@@ -19,11 +19,10 @@ import numpy as np
 
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter
-from ..report.cues import Thresholds, band
+from ..report.cues import BAND_RGB, Thresholds, band
 from ..report.draw import _dashed, _dot, _line, _shade, _text, _text_width
 from .sessions import Session, session_keypoints, session_video
 
-_BAND_RGB = {"green": (40, 200, 80), "amber": (255, 176, 0), "red": (235, 50, 50)}
 _JOINTS = ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
            "left_heel", "right_heel", "left_toe", "right_toe", "left_shoulder", "right_shoulder", "nose", "head")
 
@@ -151,7 +150,7 @@ def _panel(src: _Source, i: int, stride: dict, centre_x: float, cfg: SideBySideC
     knee = (src.kp.point(f"{foot}_knee")[i] * s) - (ox, oy)
     ankle = (src.kp.point(f"{foot}_ankle")[i] * s) - (ox, oy)
     angle = stride.get("shin_angle_ic_deg")
-    colour = _BAND_RGB.get(band("shin_angle_ic_deg", angle, thresholds), (230, 230, 230)) if show_angle else (255, 255, 255)
+    colour = BAND_RGB.get(band("shin_angle_ic_deg", angle, thresholds), (230, 230, 230)) if show_angle else (255, 255, 255)
     th = max(2, int(ph / 180))
     if np.all(np.isfinite(knee)) and np.all(np.isfinite(ankle)):
         shank = float(np.hypot(*(ankle - knee)))

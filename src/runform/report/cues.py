@@ -146,6 +146,10 @@ def _num(v) -> float | None:
     return v if math.isfinite(v) else None
 
 
+#: Traffic-light colours (RGB) drawn on frames: shin lines, labels.
+BAND_RGB = {"green": (40, 200, 80), "amber": (255, 176, 0), "red": (235, 50, 50)}
+
+
 def band(metric: str, value, thresholds: Thresholds = Thresholds()) -> str | None:
     """``"green"``, ``"amber"`` or ``"red"`` for a metric value; None when unbanded or missing."""
     v = _num(value)
@@ -373,4 +377,4 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
     return {"cues": cues, "more": [c["id"] for _, c in found[t.max_cues:]], "withheld": withheld, "bands": bands}
 
 
-__all__ = ["Thresholds", "load_thresholds", "band", "band_text", "is_overstride", "coaching_cues"]
+__all__ = ["BAND_RGB", "Thresholds", "load_thresholds", "band", "band_text", "is_overstride", "coaching_cues"]

@@ -22,6 +22,7 @@ from ..metrics.proxies import PROXY_NOTES
 from ..metrics.summary import SUMMARY_METRICS
 from ..pipeline import Analysis
 from .cues import Thresholds, band, band_text
+from .key_frames import key_frames
 
 #: Plain definitions of every metric (README "Outputs" table); proxies come from PROXY_NOTES.
 DEFINITIONS: dict[str, tuple[str, str]] = {
@@ -60,7 +61,6 @@ QUALITY_MEANING = {
 }
 
 _SIDE_COLOUR = {"left": "#1f77b4", "right": "#d62728"}
-_BAND_RGB = {"green": (40, 200, 80), "amber": (255, 176, 0), "red": (235, 50, 50)}
 _BAND_FILL = {"green": "#2ca02c", "amber": "#ffb000", "red": "#e03232"}
 
 
@@ -257,74 +257,6 @@ def plot_symmetry(rows: list[dict]) -> str | None:
         ax.tick_params(labelsize=7)
         ax.grid(axis="y", alpha=0.3)
     return small_multiples_png(fig, axes, len(rows))
-
-
-def key_frames(analysis: Analysis, video_path: Path, capture_fps: float | None = None,
-               width: int = 420, thresholds: Thresholds = Thresholds()) -> list[dict]:
-    """A typical contact per foot: the frame whose shin angle is closest to that foot's median.
-
-    Draws the shin line, a vertical reference from the knee and the angle; crops to the
-    runner. Returns ``[{foot, time_s, angle, band, src}]`` (``src`` a JPEG data URI).
-    """
-    import cv2
-
-    from ..io.video import iter_frames
-
-    kp, t = analysis.keypoints, analysis.keypoints.time_s
-    wanted = {}
-    for foot in ("left", "right"):
-        med = analysis.summary.get("metrics", {}).get("shin_angle_ic_deg", {}).get(foot, {}).get("median")
-        cand = [s for s in analysis.strides if s["foot"] == foot and s.get("shin_angle_ic_deg") is not None]
-        if med is None or not cand:
-            continue
-        s = min(cand, key=lambda s: abs(s["shin_angle_ic_deg"] - med))
-        wanted[foot] = (s, int(np.argmin(np.abs(t - s["ic_time_s"]))))
-    if not wanted:
-        return []
-    targets = {foot: float(t[i]) for foot, (_, i) in wanted.items()}
-    frames: dict[str, np.ndarray] = {}
-    best: dict[str, float] = {}
-    last = max(targets.values()) + 0.5
-    for ts, img in iter_frames(video_path, capture_fps):
-        for foot, tt in targets.items():
-            if abs(ts - tt) < best.get(foot, np.inf):
-                best[foot], frames[foot] = abs(ts - tt), img
-        if ts > last:
-            break
-    out = []
-    for foot, (s, i) in wanted.items():
-        if foot not in frames:
-            continue
-        img = np.ascontiguousarray(frames[foot].copy())
-        light = band("shin_angle_ic_deg", s["shin_angle_ic_deg"], thresholds)
-        col = _BAND_RGB.get(light, (200, 200, 200))
-        h = img.shape[0]
-        knee, ankle = kp.point(f"{foot}_knee")[i], kp.point(f"{foot}_ankle")[i]
-        th = max(2, int(h / 200))
-        if np.all(np.isfinite(knee)) and np.all(np.isfinite(ankle)):
-            k, a = tuple(int(v) for v in knee), tuple(int(v) for v in ankle)
-            shank = float(np.hypot(*(ankle - knee)))
-            cv2.line(img, k, (k[0], int(k[1] + 1.15 * shank)), (255, 255, 255), th, cv2.LINE_AA)
-            cv2.line(img, k, a, col, th + 1, cv2.LINE_AA)
-        pts = kp.xy[i][np.all(np.isfinite(kp.xy[i]), axis=1)]
-        if len(pts) >= 4:
-            (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
-            m = 0.25 * max(x1 - x0, y1 - y0)
-            x0, y0 = int(max(0, x0 - m)), int(max(0, y0 - m))
-            x1, y1 = int(min(img.shape[1], x1 + m)), int(min(h, y1 + m))
-            if x1 - x0 > 20 and y1 - y0 > 20:
-                img = img[y0:y1, x0:x1]
-        scale = width / img.shape[1]
-        img = cv2.resize(img, (width, max(1, int(img.shape[0] * scale))), interpolation=cv2.INTER_AREA)
-        text = f"{foot} shin {s['shin_angle_ic_deg']:.1f} deg"
-        cv2.rectangle(img, (0, 0), (width, 34), (20, 20, 20), -1)
-        cv2.putText(img, text, (10, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.75, col, 2, cv2.LINE_AA)
-        ok, jpg = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
-        if ok:
-            out.append({"foot": foot, "time_s": float(s["ic_time_s"]), "angle": float(s["shin_angle_ic_deg"]),
-                        "band": light,
-                        "src": "data:image/jpeg;base64," + base64.b64encode(jpg.tobytes()).decode("ascii")})
-    return out
 
 
 def _fmt(v, unit: str = "") -> str:
