@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from runform.metrics.angles import (angle_between, angle_from_vertical, flexion_angle,
+from runform.metrics.angles import (angle_between, angle_from_vertical, flexion_angle, unit_from_vertical,
                                     joint_angle, pitch_from_horizontal)
 
 coord = st.floats(-100, 100, allow_nan=False)
@@ -67,3 +67,10 @@ def test_vertical_flip_negates_pitch(v, d):
 
 def test_zero_vector_is_nan():
     assert np.isnan(angle_between([0, 0], [1, 0]))
+
+
+@given(angle=st.floats(-170.0, 170.0), direction=st.sampled_from([-1, 1]))
+def test_unit_from_vertical_inverts_angle_from_vertical(angle, direction):
+    v = unit_from_vertical(angle, direction)
+    assert np.linalg.norm(v) == pytest.approx(1.0)
+    assert float(angle_from_vertical(v, direction)) == pytest.approx(angle, abs=1e-9)

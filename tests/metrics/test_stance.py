@@ -67,6 +67,7 @@ def test_signs_on_posed_runner(direction):
     st = [Stance("left", 1, 2, 0.1, 0.2)]
     (m,) = stance_metrics(kp, geom, st)
     assert m["shin_angle_ic_deg"] > 0
+    assert m["shin_angle_ic_landmark_deg"] == m["shin_angle_ic_deg"] and m["shin_angle_source"] == "landmarks"
     assert m["foot_angle_ic_raw_deg"] > 0
     assert m["trunk_lean_deg"] > 0
     assert m["overstride_pct_leg"] == pytest.approx(25.0)

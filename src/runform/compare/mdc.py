@@ -115,7 +115,7 @@ MDC_SOURCES: dict[str, str] = {
     "overstride_pct_leg": f"{_OWN}: heel ahead of pelvis 1.4 % leg overground (no published 2D figure)",
     "overstride_cm": f"{_OWN}: 1.4 % of a 0.87 m leg = 1.2 cm",
     "trunk_lean_deg": "working value of this tool (sagittal trunk lean error not measured yet)",
-    "contact_time_s": f"{_OWN}: contact time 11 ms overground; from video toe-off reads 37-57 ms early, "
+    "contact_time_s": f"{_OWN}: contact time 11 ms overground; from video toe-off reads 12-57 ms early, "
                       "a bias that cancels only when both sessions are filmed alike",
     "flight_time_s": f"{_OWN}: as contact time",
     "duty_factor": "working value of this tool: contact-time MDC over a 0.7 s stride",

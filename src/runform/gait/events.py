@@ -211,7 +211,8 @@ def _foot_stances(kp: Keypoints, side: str, direction: int, leg: float,
         if toe_h is not None and i_end > i_ic:
             rise = _rise_time(t, toe_h, i_ic, i_end, cfg.to_height_frac * leg)
         back = _back_peak_time(t, toe_x, backs, ic, end_t + 0.2, cfg.to_zeni_offset_s)
-        to = (rise if rise is not None else back) if to_method == "toe_rise" else (back if back is not None else rise)
+        first, second = (rise, back) if to_method == "toe_rise" else (back, rise)
+        to = first if first is not None else second
         i_to = _nearest_index(t, to) if to is not None else None
         stances.append(Stance(side, i_ic, i_to, float(ic), to))
     return stances

@@ -61,6 +61,16 @@ def angle_from_vertical(v, direction: int, up: bool = False) -> np.ndarray:
     return np.degrees(np.arctan2(fwd, vert))
 
 
+def unit_from_vertical(angle_deg, direction: int) -> np.ndarray:
+    """Unit vector (x right, y down) at ``angle_deg`` from the downward vertical.
+
+    The inverse of :func:`angle_from_vertical` (``up=False``): positive angles lean toward
+    the running direction ``direction`` (+1 toward +x, -1 toward -x).
+    """
+    a = np.radians(np.asarray(angle_deg, dtype=float))
+    return np.stack([direction * np.sin(a), np.cos(a)], axis=-1)
+
+
 def pitch_from_horizontal(v, direction: int) -> np.ndarray:
     """Signed pitch (deg, -180..180) of vector ``v`` above the forward horizontal.
 
@@ -71,5 +81,5 @@ def pitch_from_horizontal(v, direction: int) -> np.ndarray:
     return np.degrees(np.arctan2(-v[..., 1], direction * v[..., 0]))
 
 
-__all__ = ["angle_between", "joint_angle", "flexion_angle", "angle_from_vertical",
+__all__ = ["angle_between", "joint_angle", "flexion_angle", "angle_from_vertical", "unit_from_vertical",
            "pitch_from_horizontal"]

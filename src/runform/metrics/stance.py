@@ -29,6 +29,17 @@ def _num(x) -> float | None:
     return x if np.isfinite(x) else None
 
 
+def _bracket(t: np.ndarray, time_s: float) -> int:
+    """Index ``i`` (1..n-1) such that frames ``i - 1`` and ``i`` bracket ``time_s``."""
+    return int(np.clip(np.searchsorted(t, time_s), 1, t.size - 1))
+
+
+def frames_read_at(t: np.ndarray, time_s: float) -> range:
+    """The frames :func:`_at` reads for ``time_s``: two either side, clipped to the series."""
+    i = _bracket(t, time_s)
+    return range(max(0, i - 2), min(t.size, i + 2))
+
+
 def _at(series: np.ndarray, t: np.ndarray, time_s: float) -> np.ndarray:
     """Value of a (frames, 2) series at ``time_s``: local cubic, else linear, else NaN.
 
@@ -38,7 +49,7 @@ def _at(series: np.ndarray, t: np.ndarray, time_s: float) -> np.ndarray:
     four nearest frames (two either side) leaves 0.2 deg. Linear is used when one of
     the outer frames is missing or out of range; NaN when an inner one is.
     """
-    i = int(np.clip(np.searchsorted(t, time_s), 1, t.size - 1))
+    i = _bracket(t, time_s)
     w = (time_s - t[i - 1]) / (t[i] - t[i - 1])
     linear = (1.0 - w) * series[i - 1] + w * series[i]
     lo, hi = i - 2, i + 2
@@ -114,7 +125,9 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[dict]:
         One dict per stance with keys ``foot``, ``ic_time_s``, ``to_time_s``,
         ``contact_time_s``, ``step_time_s`` (IC to next contralateral IC),
         ``flight_time_s`` (TO to next contralateral IC), ``shin_angle_ic_deg``
-        (knee->ankle from vertical, + ankle ahead of knee), ``foot_angle_ic_raw_deg``
+        (knee->ankle from vertical, + ankle ahead of knee; also kept as
+        ``shin_angle_ic_landmark_deg``, with ``shin_angle_source`` = ``"landmarks"``),
+        ``foot_angle_ic_raw_deg``
         (heel->toe pitch, + toe up), ``foot_strike_angle_ic_deg`` (raw minus the
         per-foot mid-stance foot-flat pitch), ``foot_strike`` (Altman & Davis on
         the latter), ``knee_flexion_ic_deg`` and ``knee_flexion_peak_stance_deg``
@@ -169,6 +182,8 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[dict]:
             "step_time_s": contra.ic_time_s - ic if contra else None,
             "flight_time_s": contra.ic_time_s - s.to_time_s if contra and s.to_time_s is not None else None,
             "shin_angle_ic_deg": shin,
+            "shin_angle_ic_landmark_deg": shin,
+            "shin_angle_source": "landmarks",  # runform.pose.silhouette may replace it for video
             "foot_angle_ic_raw_deg": raw,
             "foot_strike_angle_ic_deg": fsa,
             "foot_strike": foot_strike_class(fsa),
@@ -184,4 +199,4 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[dict]:
     return out
 
 
-__all__ = ["stance_metrics", "foot_strike_class", "foot_flat_offsets", "foot_pitch"]
+__all__ = ["stance_metrics", "foot_strike_class", "foot_flat_offsets", "foot_pitch", "frames_read_at"]

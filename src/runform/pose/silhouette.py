@@ -165,11 +165,9 @@ def segment_midline(mask: np.ndarray, top: np.ndarray, bottom: np.ndarray,
 
 def contact_frames(time_s: np.ndarray, ic_times: list[float]) -> list[int]:
     """Frame indices needed to read each IC by a cubic: the two frames either side of it."""
-    need: set[int] = set()
-    for ic in ic_times:
-        i = int(np.clip(np.searchsorted(time_s, ic), 1, time_s.size - 1))
-        need.update(k for k in range(i - 2, i + 2) if 0 <= k < time_s.size)
-    return sorted(need)
+    from ..metrics.stance import frames_read_at
+
+    return sorted({k for ic in ic_times for k in frames_read_at(time_s, ic)})
 
 
 def _masks(video: Path, frames: list[int], capture_fps: float | None,
@@ -200,18 +198,15 @@ def refine_contact_angles(video: Path, kp: Keypoints, direction: int, strides: l
                           progress: Callable[[int, int], None] | None = None) -> dict:
     """Replace each stride's shin angle at IC by the silhouette's, where measurable.
 
-    Mutates ``strides``: ``shin_angle_ic_deg`` becomes the silhouette value (deg, + =
-    ankle ahead of knee) when the four frames around IC were measured; the landmark value
-    is kept in ``shin_angle_ic_landmark_deg`` and ``shin_angle_source`` says which is
-    reported (``"silhouette"`` or ``"landmarks"``).
+    Mutates ``strides`` (from :func:`runform.metrics.stance.stance_metrics`, which also keeps
+    the landmark value in ``shin_angle_ic_landmark_deg``): ``shin_angle_ic_deg`` becomes the
+    silhouette value (deg, + = ankle ahead of knee) and ``shin_angle_source`` becomes
+    ``"silhouette"`` when the four frames around IC were measured.
     ``kp`` must be the cleaned keypoints the strides were measured on, in the video's
     frame order. Returns a diagnostics dict (contacts measured, frames segmented).
     """
     from ..metrics.stance import _at
 
-    for s in strides:
-        s["shin_angle_ic_landmark_deg"] = s.get("shin_angle_ic_deg")
-        s["shin_angle_source"] = "landmarks"
     if not config.enabled or not strides:
         return {"enabled": config.enabled, "contacts_measured": 0, "contacts": len(strides)}
     t = kp.time_s

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter, even_size
-from ..metrics.angles import angle_from_vertical
+from ..metrics.angles import angle_from_vertical, unit_from_vertical
 from .cues import Thresholds, band, is_overstride
 from .draw import (
     _DARK, _dashed, _dot, _label, _line, _panel, _shade, _text, _unit,
@@ -182,8 +182,7 @@ def _draw_contact(img, sc: _Scene, s: dict, u: float) -> None:
         length = float(np.hypot(*(ankle - knee)))
         direction = (ankle - knee) / max(length, 1e-6)
         if shin is not None:  # draw the reported angle (the silhouette's, for video), from the knee
-            a = np.radians(shin)
-            direction = np.array([sc.direction * np.sin(a), np.cos(a)])
+            direction = unit_from_vertical(shin, sc.direction)
         _line(img, knee - direction * length * 0.1, knee + direction * length * 1.15, col, th)
         _dashed(img, knee, knee + (0, length * 1.3), _DARK, max(3, th // 2 + 2), u)  # vertical on top
         _dashed(img, knee, knee + (0, length * 1.3), (255, 255, 255), max(2, th // 2), u)

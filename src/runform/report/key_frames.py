@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..metrics.angles import unit_from_vertical
 from ..pipeline import Analysis
 from .cues import BAND_RGB, Thresholds, band
 
@@ -55,8 +56,8 @@ def key_frames(analysis: Analysis, video_path: Path, capture_fps: float | None =
         th = max(2, int(h / 200))
         if np.all(np.isfinite(knee)) and np.all(np.isfinite(ankle)):
             shank = float(np.hypot(*(ankle - knee)))
-            a_rad = np.radians(s["shin_angle_ic_deg"])  # the reported angle (silhouette, for video)
-            tip = knee + shank * np.array([analysis.geometry.direction * np.sin(a_rad), np.cos(a_rad)])
+            # the reported angle (the silhouette's, for video), drawn from the knee
+            tip = knee + shank * unit_from_vertical(s["shin_angle_ic_deg"], analysis.geometry.direction)
             k, a = tuple(int(v) for v in knee), tuple(int(v) for v in tip)
             cv2.line(img, k, (k[0], int(k[1] + 1.15 * shank)), (255, 255, 255), th, cv2.LINE_AA)
             cv2.line(img, k, a, col, th + 1, cv2.LINE_AA)
