@@ -123,10 +123,7 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
                 bar.update(task, completed=done, total=total or None)
 
             kp, info = load_keypoints(input_path, config, cache_dir=target, progress=progress)
-        with _progress_bar() as bar:
-            task = bar.add_task("shin on the silhouette", total=None)
-            analysis = analyze_keypoints(kp, info, config,
-                                         progress=lambda d, t: bar.update(task, completed=d, total=t))
+        analysis = analyze_keypoints(kp, info, config)
         from .output import write_outputs
 
         from .report.cues import Thresholds, coaching_cues, load_thresholds

@@ -34,6 +34,14 @@ KEYPOINT_NAMES: tuple[str, ...] = (
     "right_heel",
     "left_toe",
     "right_toe",
+    # Measured on the person mask (video only; runform.pose.silhouette): the shank's joint
+    # centres and the lowest point under each foot.
+    "left_knee_silhouette",
+    "right_knee_silhouette",
+    "left_ankle_silhouette",
+    "right_ankle_silhouette",
+    "left_sole",
+    "right_sole",
 )
 INDEX: dict[str, int] = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
 SIDES = ("left", "right")

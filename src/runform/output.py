@@ -16,11 +16,14 @@ from .pipeline import Analysis
 #: Bumped when a field changes meaning or is removed (adding fields does not bump it).
 #: 1.1: for video, ``shin_angle_ic_deg`` is the silhouette's shank midline (was the landmarks' line,
 #: now ``shin_angle_ic_landmark_deg``); ``shin_angle_source`` says which one a stride reports.
-SCHEMA_VERSION = "1.1"
+#: 1.2: for video, initial contact and toe-off are where the sole meets and leaves the ground
+#: (``ic_evidence``/``to_evidence``), ``shin_angle_ic_deg`` is the knee->ankle joint-centre line on
+#: the silhouette, and every angle is measured from the true vertical at the runner (``camera``).
+SCHEMA_VERSION = "1.2"
 
 #: Column order of strides.csv; the same keys appear in metrics.json ``strides``.
 STRIDE_COLUMNS = (
-    "foot", "ic_time_s", "to_time_s", "contact_time_s", "flight_time_s", "step_time_s", "duty_factor",
+    "foot", "ic_time_s", "to_time_s", "ic_evidence", "to_evidence", "contact_time_s", "flight_time_s", "step_time_s", "duty_factor",
     "shin_angle_ic_deg", "shin_angle_source", "shin_angle_ic_landmark_deg", "foot_strike_angle_ic_deg", "foot_strike", "knee_flexion_ic_deg",
     "knee_flexion_peak_stance_deg", "knee_flexion_excursion_deg", "overstride_pct_leg", "overstride_cm",
     "trunk_lean_deg", "vertical_oscillation_pct_leg", "vertical_stiffness_kn_m", "leg_stiffness_kn_m", "speed_m_s",
@@ -55,6 +58,7 @@ def metrics_document(analysis: Analysis, cues: dict | None = None) -> dict:
             "leg_length": g.leg_length,
             "leg_length_units": analysis.keypoints.units,
         },
+        "camera": analysis.camera.as_dict() if analysis.camera is not None else None,
         "summary": analysis.summary,
         "quality": analysis.quality,
         "overstriding": analysis.overstriding if analysis.overstriding is not None else {

@@ -1,9 +1,10 @@
-"""The analysis pipeline: keypoints -> clean signals -> gait events -> per-stride metrics.
+"""The analysis pipeline: keypoints -> clean signals -> true vertical -> gait events -> per-stride metrics.
 
-Only :func:`load_keypoints` reads keypoints from files; :func:`analyze_keypoints` is pure
-except for video input, where it re-reads the frames next to each initial contact to measure
-the shin on the runner's silhouette (``AnalysisConfig.silhouette``; see
-:mod:`runform.pose.silhouette`).
+Only :func:`load_keypoints` reads keypoints from files; :func:`analyze_keypoints` is pure.
+For video, the pose pass has already measured the silhouette points
+(:mod:`runform.pose.silhouette`) and the scene verticals (:mod:`runform.camera.verticals`);
+the keypoints are turned so that the true vertical at the runner is the image vertical
+(:mod:`runform.camera.tilt`) before any event or angle is measured.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .camera import CameraConfig, CameraEstimate, SceneVerticals, estimate_camera, level_keypoints
 from .errors import InputNotFound, NotEnoughData
-from .gait.events import EventConfig, detect_stances
+from .gait.events import EventConfig, detect_stances, trace_ground
 from .geometry import RunnerGeometry, estimate_geometry
 from .keypoints import Keypoints
 from .metrics.proxies import arm_and_shoulder, leg_stiffness, stance_speed, vertical_stiffness
 from .metrics.stance import stance_metrics
 from .metrics.summary import QualityConfig, quality_flags, summarize
-from .pose.silhouette import SilhouetteConfig
 from .signals.cleaning import SignalConfig, clean_keypoints
 
 #: Thigh + shank as a fraction of standing height (Winter 2009 segment tables:
@@ -52,8 +53,8 @@ class AnalysisConfig:
     model_path: Path | None = None
     #: False skips the classifier (e.g. while building training data).
     use_model: bool = True
-    #: Shin angle at contact from the silhouette, for video input (runform.pose.silhouette).
-    silhouette: SilhouetteConfig = SilhouetteConfig()
+    #: True vertical at the runner (video input).
+    camera: CameraConfig = CameraConfig()
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,16 @@ class Analysis:
     #: Overstriding verdict (see :func:`runform.classify.model.verdict`) plus ``model``
     #: (file, sha256, card_version); None when no model was used.
     overstriding: dict | None = None
+    #: The camera's tilt and the true vertical the angles were measured from (video only).
+    camera: CameraEstimate | None = None
+    #: Cleaned keypoints in the image's own frame, for drawing on the video; ``keypoints``
+    #: are the same turned to the true vertical (identical when no tilt was corrected).
+    image_keypoints: Keypoints | None = None
+
+    @property
+    def drawn_keypoints(self) -> Keypoints:
+        """Keypoints in the video's pixel frame."""
+        return self.image_keypoints if self.image_keypoints is not None else self.keypoints
 
 
 def source_type(path: Path) -> str:
@@ -141,12 +152,8 @@ def _centimetres_per_unit(kp: Keypoints, geom: RunnerGeometry, runner: RunnerInf
     return None
 
 
-def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = AnalysisConfig(),
-                      progress: Callable[[int, int], None] | None = None) -> Analysis:
+def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = AnalysisConfig()) -> Analysis:
     """Run every stage after pose estimation.
-
-    ``progress(done, total)`` follows the silhouette pass over the frames around each
-    contact (video input only).
 
     Raises
     ------
@@ -157,13 +164,14 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     if info.source_type == "trc":
         # Motion capture is already filtered and has no left/right label swaps.
         signals = SignalConfig(cutoff_hz=None, fix_swaps=False, max_gap_s=signals.max_gap_s)
-    clean, diag = clean_keypoints(kp, signals)
+    image, diag = clean_keypoints(kp, signals)
+    camera = _camera(kp, image, info, config) if info.source_type == "video" else None
+    clean = level_keypoints(image, camera.vertical_at_runner_deg, camera.runner_xy) if camera else image
     geom = estimate_geometry(clean)
     stances = detect_stances(clean, geom.direction, config.events)
     if not stances:
         raise NotEnoughData(f"no foot contacts found in {Path(info.path).name}: is a runner's whole leg in view, side-on?")
     strides = stance_metrics(clean, geom, stances)
-    silhouette = _silhouette_angles(info, clean, geom, strides, config, progress)
     cm = _centimetres_per_unit(clean, geom, config.runner)
     morin_leg_m = geom.leg_length * cm / 100 * MORIN_LEG_PER_THIGH_SHANK if cm else None
     for s in strides:
@@ -182,31 +190,44 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     summary.update(proxies)
     quality = quality_flags(kp, geom, strides, config.quality)
     diag["leg_length"] = geom.leg_length
-    if silhouette is not None:
-        diag["silhouette"] = silhouette
-        if silhouette.get("contacts") and silhouette.get("contacts_measured", 0) < 0.5 * silhouette["contacts"]:
-            quality["shin_from_landmarks"] = (
-                f"the shin was measured on the silhouette at only {silhouette.get('contacts_measured', 0)} of "
-                f"{silhouette['contacts']} contacts; the rest use MediaPipe's knee and ankle points, which read "
-                "heel-strikers' shins low and flat landers' high")
+    if info.source_type == "video":
+        _evidence_flags(strides, camera, config.camera, quality)
     diag["centimetres_per_unit"] = cm
     overstriding = _classify_overstriding(strides, geom.leg_length, cm, config, quality)
-    return Analysis(info, clean, geom, strides, summary, quality, proxies, diag, overstriding)
+    return Analysis(info, clean, geom, strides, summary, quality, proxies, diag, overstriding, camera,
+                    image if clean is not image else None)
 
 
-def _silhouette_angles(info: InputInfo, clean: Keypoints, geom: RunnerGeometry, strides: list[dict],
-                       config: AnalysisConfig, progress: Callable[[int, int], None] | None = None) -> dict | None:
-    """Shin angle at contact from the silhouette (video only); diagnostics, or None when not tried."""
-    if info.source_type != "video" or not config.silhouette.enabled or not strides:
-        return None
-    from .errors import RunformError
-    from .pose.silhouette import refine_contact_angles
+def _camera(kp: Keypoints, image: Keypoints, info: InputInfo, config: AnalysisConfig) -> CameraEstimate:
+    """The true vertical at the runner from the pose pass's scene verticals and the ground line."""
+    found = kp.meta.get("scene_verticals")
+    verticals = SceneVerticals.from_dict(found) if found else None
+    ground = trace_ground(image, estimate_geometry(image).direction, config.events)
+    return estimate_camera(image, verticals, ground.angle_deg if ground else None, config.camera)
 
-    try:
-        return refine_contact_angles(Path(info.path), clean, geom.direction, strides, config.silhouette,
-                                     config.capture_fps, progress)
-    except (RunformError, OSError) as err:  # e.g. the video moved after pose estimation
-        return {"enabled": True, "contacts_measured": 0, "contacts": len(strides), "error": str(err)}
+
+def _evidence_flags(strides: list[dict], camera: CameraEstimate | None, config: CameraConfig,
+                    quality: dict) -> None:
+    """Quality flags for video measurements that fell back to weaker evidence."""
+    n = len(strides)
+    sil = sum(s.get("shin_angle_source") == "silhouette" for s in strides)
+    if n and sil < 0.5 * n:
+        quality["shin_from_landmarks"] = (
+            f"the shin was measured on the silhouette at only {sil} of {n} contacts; the rest use MediaPipe's "
+            "knee and ankle points, which scatter by about 5 deg at contact on real video")
+    touch = sum(s.get("ic_evidence") == "sole_touch" for s in strides)
+    if n and touch < 0.5 * n:
+        quality["contact_timing_estimated"] = (
+            f"the foot was seen touching the ground at only {touch} of {n} contacts; the rest are timed from the "
+            "heel's forward swing plus a fixed delay, which is early for runners who pull the foot back before landing")
+    if camera is None:
+        return
+    if camera.source == "none" and camera.ground_line_deg is not None \
+            and abs(camera.ground_line_deg) > config.large_tilt_deg:
+        quality["camera_tilt_unknown"] = (
+            f"{camera.note}; a camera tilt of that size turns every angle by as much: film with the phone level")
+    elif camera.source == "ground_line":
+        quality["camera_tilt_from_ground"] = camera.note
 
 
 def _classify_overstriding(strides: list[dict], leg_length: float, cm: float | None, config: AnalysisConfig,

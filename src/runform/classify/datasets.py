@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..pipeline import AnalysisConfig, InputInfo, RunnerInfo, analyze_keypoints
-from .camera import NO_SILHOUETTE, CameraNoise, phone_camera, silhouette_shin
+from .camera import CameraNoise, phone_camera, silhouette_shin
 from .features import FEATURE_NAMES, SESSION_OF, stride_features
 
 
@@ -127,8 +127,8 @@ def synthetic_rows(sweep: SyntheticSweep, seed: int, rule: LabelRule = LabelRule
             metric = rng.random() < sweep.metric_fraction
             # Pixels like a video; with a known height the pipeline recovers centimetres.
             cam = replace(cam, xy=cam.xy * 500.0, units="px")
-            config = AnalysisConfig(runner=RunnerInfo(height_cm=100 * p.height_m if metric else None),
-                                    silhouette=NO_SILHOUETTE)
+            # Simulated views have no frames, hence no silhouette: their shin is set by silhouette_shin.
+            config = AnalysisConfig(runner=RunnerInfo(height_cm=100 * p.height_m if metric else None))
             info = InputInfo(f"{subject}-v{v}", "video", cam.fps, len(cam), float(cam.time_s[-1]))
             try:
                 a = analyze_keypoints(cam, info, config)
@@ -178,7 +178,7 @@ def mocap_rows(mocap_dir: Path, seed: int, rule: LabelRule = LabelRule(), noisy_
                 cam = phone_camera(kp, direction, rng, noise, scale=float(rng.uniform(0.5, 1.3)))
                 vinfo = InputInfo(f"{trc.name}-cam{v}", "video", cam.fps, len(cam), info.duration_s)
                 try:
-                    av = analyze_keypoints(cam, vinfo, AnalysisConfig(silhouette=NO_SILHOUETTE))
+                    av = analyze_keypoints(cam, vinfo)
                 except Exception:  # noqa: BLE001
                     continue
                 pairs = match_strides(av.strides, truth, tol)

@@ -17,6 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..camera.tilt import image_direction
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter
 from ..report.cues import BAND_RGB, Thresholds, band
@@ -154,7 +155,10 @@ def _panel(src: _Source, i: int, stride: dict, centre_x: float, cfg: SideBySideC
     th = max(2, int(ph / 180))
     if np.all(np.isfinite(knee)) and np.all(np.isfinite(ankle)):
         shank = float(np.hypot(*(ankle - knee)))
-        _dashed(canvas, knee, knee + (0, 1.15 * shank), (255, 255, 255), max(1, th - 1), u)
+        # The true vertical at the runner, as the session measured its angles from it.
+        tilt = float((src.session.metrics.get("camera") or {}).get("vertical_at_runner_deg") or 0.0)
+        down = image_direction((0.0, 1.0), tilt)
+        _dashed(canvas, knee, knee + 1.15 * shank * down, (255, 255, 255), max(1, th - 1), u)
         _line(canvas, knee, ankle, colour, th + 1)
         _dot(canvas, knee, colour, th + 1)
         _dot(canvas, ankle, colour, th + 1)

@@ -41,9 +41,11 @@ from scipy.signal import butter, find_peaks, sosfiltfilt
 
 from ..geometry import leg_length, pelvis
 from ..keypoints import Keypoints
+from .contact import GroundLine, TouchConfig, ground_line, liftoff_time, touchdown_time
 
 
 TO_METHODS = ("auto", "toe_rise", "toe_back_peak")
+IC_METHODS = ("auto", "sole", "heel_peak")
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,17 @@ class EventConfig:
         at a forward peak that counts as a contact. Runners land with the heel ahead of
         the hip; a "peak" behind it is a left/right swap of the pose model (seen at
         -15 to -31 % leg on the rendered samples).
+    ic_method : str
+        ``"auto"``/``"sole"``: IC and TO where the sole is seen to meet and leave the ground
+        (:mod:`runform.gait.contact`; video), else the heel peak plus ``ic_offset_s``;
+        ``"heel_peak"``: always the latter.
+    min_sole_fraction : float
+        Fewest frames (fraction) with a measured sole for the sole to be used for a foot.
+    min_seen_landings : int
+        Landings seen on the sole needed before unseen ones take the runner's own median
+        delay from the heel's forward peak instead of ``ic_offset_s``.
+    touch : TouchConfig
+        Settings of the sole-based events.
     """
 
     cutoff_hz: float = 6.0
@@ -89,8 +102,14 @@ class EventConfig:
     max_contact_s: float = 0.6
     to_method: str = "auto"
     min_heel_ahead_frac: float = 0.0
+    ic_method: str = "auto"
+    min_sole_fraction: float = 0.5
+    min_seen_landings: int = 4
+    touch: TouchConfig = TouchConfig()
 
     def __post_init__(self) -> None:
+        if self.ic_method not in IC_METHODS:
+            raise ValueError(f"ic_method must be one of {IC_METHODS}, got {self.ic_method!r}")
         if self.to_method not in TO_METHODS:
             raise ValueError(f"to_method must be one of {TO_METHODS}, got {self.to_method!r}")
 
@@ -107,6 +126,12 @@ class Stance:
         Frame nearest to initial contact / toe-off (None when TO not found).
     ic_time_s, to_time_s : float, float or None
         Sub-frame event times (s) on the keypoints' clock.
+    ic_evidence : str
+        What decided IC: ``"sole_touch"`` (the sole's descent met the ground, video),
+        ``"heel_peak_runner_delay"`` (the heel's forward peak plus this runner's median
+        delay to the landings seen) or ``"heel_peak_offset"`` (the peak plus ``ic_offset_s``).
+    to_evidence : str or None
+        ``"sole_lift"``, ``"toe_rise"`` or ``"toe_back_peak_offset"``; None without TO.
     """
 
     foot: str
@@ -114,6 +139,8 @@ class Stance:
     to_index: int | None
     ic_time_s: float
     to_time_s: float | None
+    ic_evidence: str = "heel_peak_offset"
+    to_evidence: str | None = None
 
 
 def _fill(x: np.ndarray) -> np.ndarray | None:
@@ -175,15 +202,27 @@ def _nearest_index(t: np.ndarray, time_s: float) -> int:
     return int(np.argmin(np.abs(t - time_s)))
 
 
-def _foot_stances(kp: Keypoints, side: str, direction: int, leg: float,
-                  cfg: EventConfig) -> list[Stance]:
-    t, fs = kp.time_s, kp.fps
+@dataclass(frozen=True)
+class _FootSignals:
+    """One foot's event signals: heel forward peaks and the toe's signals for TO."""
+
+    side: str
+    peaks: np.ndarray
+    heel_x: np.ndarray
+    toe_x: np.ndarray | None
+    backs: np.ndarray
+    toe_h: np.ndarray | None
+    sole: np.ndarray | None
+
+
+def _foot_signals(kp: Keypoints, side: str, direction: int, leg: float, cfg: EventConfig) -> _FootSignals | None:
+    fs = kp.fps
     pel = pelvis(kp)[:, 0]
     heel_x = _fill(direction * (kp.point(f"{side}_heel")[:, 0] - pel))
     toe_x = _fill(direction * (kp.point(f"{side}_toe")[:, 0] - pel))
     toe_h = _fill(-kp.point(f"{side}_toe")[:, 1])
     if heel_x is None:
-        return []
+        return None
     heel_x = _lowpass(heel_x, fs, cfg.cutoff_hz)
     dist = max(1, int(round(cfg.min_step_s * fs)))
     peaks, _ = find_peaks(heel_x, distance=dist, prominence=cfg.prominence_frac * leg,
@@ -194,27 +233,55 @@ def _foot_stances(kp: Keypoints, side: str, direction: int, leg: float,
         backs, _ = find_peaks(-toe_x, distance=dist, prominence=cfg.prominence_frac * leg)
     if toe_h is not None:
         toe_h = _lowpass(toe_h, fs, cfg.height_cutoff_hz)
+    # The sole's height, placed along the ground at the heel (for the ground line): the
+    # lowest silhouette point jumps between heel and toe as the foot flattens.
+    sole = np.column_stack([kp.point(f"{side}_heel")[:, 0], kp.point(f"{side}_sole")[:, 1]])
+    seen = np.isfinite(sole[:, 1]).mean() if len(kp) else 0.0
+    return _FootSignals(side, peaks, heel_x, toe_x, backs, toe_h, sole if seen >= cfg.min_sole_fraction else None)
+
+
+def _touches(kp: Keypoints, sig: _FootSignals, leg: float, cfg: EventConfig) -> list[tuple[float, float | None]]:
+    """(heel forward peak, sole touchdown or None) per contact of one foot (s)."""
+    t = kp.time_s
+    use_sole = sig.sole is not None and cfg.ic_method in ("auto", "sole")
+    out = []
+    for p in sig.peaks:
+        peak = _parabolic_time(t, sig.heel_x, int(p))
+        out.append((peak, touchdown_time(t, sig.sole, peak, leg, cfg.touch) if use_sole else None))
+    return out
+
+
+def _foot_stances(kp: Keypoints, sig: _FootSignals, touches: list[tuple[float, float | None]], delay: float,
+                  delay_evidence: str, leg: float, cfg: EventConfig) -> list[Stance]:
+    t = kp.time_s
     to_method = cfg.to_method
     if to_method == "auto":
         to_method = "toe_rise" if kp.units in ("m", "mm") else "toe_back_peak"
     stances = []
-    for n, p in enumerate(peaks):
-        ic = _parabolic_time(t, heel_x, int(p)) + cfg.ic_offset_s
+    for n, (peak, touch) in enumerate(touches):
+        ic, ic_evidence = (touch, "sole_touch") if touch is not None else (peak + delay, delay_evidence)
         if ic > t[-1]:
             continue
         i_ic = _nearest_index(t, ic)
         end_t = min(ic + cfg.max_contact_s, t[-1])
-        if n + 1 < len(peaks):
-            end_t = min(end_t, t[peaks[n + 1]])
+        if n + 1 < len(sig.peaks):
+            end_t = min(end_t, t[sig.peaks[n + 1]])
         i_end = int(np.searchsorted(t, end_t, side="right") - 1)
-        rise = None
-        if toe_h is not None and i_end > i_ic:
-            rise = _rise_time(t, toe_h, i_ic, i_end, cfg.to_height_frac * leg)
-        back = _back_peak_time(t, toe_x, backs, ic, end_t + 0.2, cfg.to_zeni_offset_s)
-        first, second = (rise, back) if to_method == "toe_rise" else (back, rise)
-        to = first if first is not None else second
+        to, to_evidence = None, None
+        if touch is not None:
+            to = liftoff_time(t, sig.sole, ic, end_t, cfg.touch)
+            to_evidence = "sole_lift" if to is not None else None
+        if to is None:
+            rise = None
+            if sig.toe_h is not None and i_end > i_ic:
+                rise = _rise_time(t, sig.toe_h, i_ic, i_end, cfg.to_height_frac * leg)
+            back = _back_peak_time(t, sig.toe_x, sig.backs, ic, end_t + 0.2, cfg.to_zeni_offset_s)
+            first, second = (rise, back) if to_method == "toe_rise" else (back, rise)
+            to = first if first is not None else second
+            if to is not None:
+                to_evidence = ("toe_rise" if to == rise else "toe_back_peak_offset")
         i_to = _nearest_index(t, to) if to is not None else None
-        stances.append(Stance(side, i_ic, i_to, float(ic), to))
+        stances.append(Stance(sig.side, i_ic, i_to, float(ic), to, ic_evidence, to_evidence))
     return stances
 
 
@@ -240,10 +307,31 @@ def detect_stances(kp: Keypoints, direction: int, config: EventConfig = EventCon
     leg = leg_length(kp)
     if not np.isfinite(leg) or leg <= 0:
         return []
+    signals = [sig for side in ("left", "right") if (sig := _foot_signals(kp, side, direction, leg, config))]
+    touches = [_touches(kp, sig, leg, config) for sig in signals]
+    # Contacts whose landing the sole does not show take this runner's own delay from the
+    # heel's forward peak to touchdown (retraction timing is consistent step to step), when
+    # enough landings were seen; else the fixed delay fitted on motion capture.
+    seen = [touch - peak for foot in touches for peak, touch in foot if touch is not None]
+    if len(seen) >= config.min_seen_landings:
+        delay, evidence = float(np.median(seen)), "heel_peak_runner_delay"
+    else:
+        delay, evidence = config.ic_offset_s, "heel_peak_offset"
     out = []
-    for side in ("left", "right"):
-        out.extend(_foot_stances(kp, side, direction, leg, config))
+    for sig, foot in zip(signals, touches):
+        out.extend(_foot_stances(kp, sig, foot, delay, evidence, leg, config))
     return sorted(out, key=lambda s: s.ic_time_s)
 
 
-__all__ = ["EventConfig", "Stance", "detect_stances", "TO_METHODS"]
+def trace_ground(kp: Keypoints, direction: int, config: EventConfig = EventConfig()) -> GroundLine | None:
+    """The ground line traced by the soles in stance; None without sole evidence (e.g. TRC)."""
+    leg = leg_length(kp)
+    if len(kp) < 4 or direction not in (1, -1) or not np.isfinite(leg) or leg <= 0:
+        return None
+    signals = [sig for side in ("left", "right") if (sig := _foot_signals(kp, side, direction, leg, config))]
+    soles = [(sig.sole, _parabolic_time(kp.time_s, sig.heel_x, int(p)))
+             for sig in signals if sig.sole is not None for p in sig.peaks]
+    return ground_line(kp.time_s, soles, leg, config.touch) if soles else None
+
+
+__all__ = ["EventConfig", "Stance", "detect_stances", "trace_ground", "TO_METHODS", "IC_METHODS"]

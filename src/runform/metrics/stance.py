@@ -124,9 +124,13 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[dict]:
     list of dict
         One dict per stance with keys ``foot``, ``ic_time_s``, ``to_time_s``,
         ``contact_time_s``, ``step_time_s`` (IC to next contralateral IC),
+        ``ic_evidence``/``to_evidence`` (what decided each event, see
+        :class:`runform.gait.events.Stance`),
         ``flight_time_s`` (TO to next contralateral IC), ``shin_angle_ic_deg``
-        (knee->ankle from vertical, + ankle ahead of knee; also kept as
-        ``shin_angle_ic_landmark_deg``, with ``shin_angle_source`` = ``"landmarks"``),
+        (knee->ankle joint centres from vertical, + ankle ahead of knee: the silhouette's
+        ``{foot}_knee_silhouette`` -> ``{foot}_ankle_silhouette`` where measured, else the
+        landmarks, as ``shin_angle_source`` says; the landmarks' line is always kept in
+        ``shin_angle_ic_landmark_deg``),
         ``foot_angle_ic_raw_deg``
         (heel->toe pitch, + toe up), ``foot_strike_angle_ic_deg`` (raw minus the
         per-foot mid-stance foot-flat pitch), ``foot_strike`` (Altman & Davis on
@@ -153,7 +157,11 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[dict]:
         heel, toe = kp.point(f"{f}_heel"), kp.point(f"{f}_toe")
         ic = s.ic_time_s
         k_ic, a_ic, h_ic = _at(knee, t, ic), _at(ankle, t, ic), _at(hip, t, ic)
-        shin = _num(angle_from_vertical(a_ic - k_ic, d))
+        shin_lm = _num(angle_from_vertical(a_ic - k_ic, d))
+        # The joint-centre line on the silhouette where measured (video), else the landmarks'.
+        k_sil, a_sil = (_at(kp.point(f"{f}_{j}_silhouette"), t, ic) for j in ("knee", "ankle"))
+        shin_sil = _num(angle_from_vertical(a_sil - k_sil, d))
+        shin = shin_sil if shin_sil is not None else shin_lm
         raw = _num(pitch_from_horizontal(_at(toe, t, ic) - _at(heel, t, ic), d))
         ref = offsets[f]
         fsa = _num(raw - ref) if raw is not None else None
@@ -182,8 +190,10 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[dict]:
             "step_time_s": contra.ic_time_s - ic if contra else None,
             "flight_time_s": contra.ic_time_s - s.to_time_s if contra and s.to_time_s is not None else None,
             "shin_angle_ic_deg": shin,
-            "shin_angle_ic_landmark_deg": shin,
-            "shin_angle_source": "landmarks",  # runform.pose.silhouette may replace it for video
+            "shin_angle_ic_landmark_deg": shin_lm,
+            "shin_angle_source": "silhouette" if shin_sil is not None else "landmarks",
+            "ic_evidence": s.ic_evidence,
+            "to_evidence": s.to_evidence,
             "foot_angle_ic_raw_deg": raw,
             "foot_strike_angle_ic_deg": fsa,
             "foot_strike": foot_strike_class(fsa),

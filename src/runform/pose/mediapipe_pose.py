@@ -7,6 +7,7 @@ Only ``model_complexity=1`` is allowed: its model ships inside the mediapipe
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -14,9 +15,11 @@ from typing import Callable
 import numpy as np
 
 from runform.atomic import atomic_path, write_text_atomic
+from runform.camera.verticals import BackgroundSampler, VerticalsConfig, estimate_scene_verticals
 from runform.errors import InputNotFound, NoRunnerFound
 from runform.io.video import iter_frames, probe_video
 from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints, KeypointError
+from runform.pose.silhouette import SilhouetteConfig, silhouette_points
 
 __all__ = ["PoseConfig", "estimate_pose", "load_or_estimate_pose", "MEDIAPIPE_INDEX"]
 
@@ -42,7 +45,7 @@ _DST = np.array([INDEX[n] for n in MEDIAPIPE_INDEX])
 _SRC = np.array(list(MEDIAPIPE_INDEX.values()))
 MIN_DETECTION_RATE = 0.10
 _CHUNK = 256
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2  # 2: silhouette points and scene verticals
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,18 @@ class PoseConfig:
         read the shin angle at contact 4 deg low and knee flexion 7 deg high at 30 fps
         on the rendered samples (``scripts/bench_accuracy.py``); our zero-lag
         Butterworth cleaning handles the noise instead.
+    silhouette : SilhouetteConfig
+        Joint centres and soles measured on the person mask in every frame.
+    verticals : VerticalsConfig
+        The scene's vertical vanishing point from background frames sampled in the same pass.
     """
 
     model_complexity: int = 1
     min_detection_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
     smooth_landmarks: bool = False
+    silhouette: SilhouetteConfig = SilhouetteConfig()
+    verticals: VerticalsConfig = VerticalsConfig()
 
     def __post_init__(self) -> None:
         if self.model_complexity != 1:
@@ -89,6 +98,17 @@ def _landmarks_to_row(landmarks, width: int, height: int) -> tuple[np.ndarray, n
         xy[INDEX[name]] = (px[a] + px[b]) / 2.0
         conf[INDEX[name]] = min(arr[a, 2], arr[b, 2])
     return xy, np.clip(conf, 0.0, 1.0)
+
+
+def _add_silhouette(xy: np.ndarray, conf: np.ndarray, mask: np.ndarray, config: SilhouetteConfig) -> None:
+    """Fill one frame's silhouette keypoints in place; confidence is that of the landmarks seeding them."""
+    for name, point in silhouette_points(mask, xy, config).items():
+        if not np.all(np.isfinite(point)):
+            continue
+        side, part = name.split("_", 1)
+        seeds = ("knee", "ankle") if part != "sole" else ("heel", "toe")
+        xy[INDEX[name]] = point
+        conf[INDEX[name]] = min(conf[INDEX[f"{side}_{j}"]] for j in seeds)
 
 
 def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = PoseConfig(),
@@ -117,8 +137,10 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     Keypoints
         Pixel coordinates (x right, y down) in the upright frame; times in
         seconds from the first frame. Frames without a detection are NaN with
-        confidence 0. ``meta`` holds ``detection_rate``, ``source``,
-        ``frames`` and ``video_fps``.
+        confidence 0. The silhouette keypoints (:mod:`runform.pose.silhouette`) are
+        measured on MediaPipe's person mask in the same pass. ``meta`` holds
+        ``detection_rate``, ``source``, ``frames``, ``video_fps`` and ``scene_verticals``
+        (:class:`runform.camera.verticals.SceneVerticals` as a dict, or None).
 
     Raises
     ------
@@ -141,11 +163,16 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     fill = 0
     detected = 0
     size: tuple[int, int] | None = None
+    background = BackgroundSampler(total or 300, config.verticals)
+    sil = config.silhouette.enabled
     with mp.solutions.pose.Pose(
         static_image_mode=False,
         model_complexity=config.model_complexity,
         smooth_landmarks=config.smooth_landmarks,
-        enable_segmentation=False,
+        # The mask comes from the same network pass as the landmarks; unsmoothed, so a
+        # foot's touchdown is not blurred across frames.
+        enable_segmentation=sil,
+        smooth_segmentation=False,
         min_detection_confidence=config.min_detection_confidence,
         min_tracking_confidence=config.min_tracking_confidence,
     ) as pose:
@@ -153,9 +180,13 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
             h, w = image.shape[:2]
             size = size or (w, h)
             result = pose.process(image)
+            mask = result.segmentation_mask if sil else None
             if result.pose_landmarks is not None:
                 xy_buf[fill], conf_buf[fill] = _landmarks_to_row(result.pose_landmarks.landmark, w, h)
+                if mask is not None:
+                    _add_silhouette(xy_buf[fill], conf_buf[fill], mask, config.silhouette)
                 detected += 1
+            background.add(len(times), image, mask)
             times.append(t)
             fill += 1
             if fill == _CHUNK:
@@ -172,20 +203,23 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     rate = detected / n if n else 0.0
     if rate < MIN_DETECTION_RATE:
         raise NoRunnerFound(f"no person detected in {path.name}")
+    verticals = estimate_scene_verticals(background)
     return Keypoints(
         np.concatenate(xy_chunks), np.concatenate(conf_chunks), np.asarray(times),
         units="px", image_size=size,
         meta={"detection_rate": rate, "source": "mediapipe", "frames": n,
-              "video_fps": info.fps, "capture_fps": capture_fps},
+              "video_fps": info.fps, "capture_fps": capture_fps,
+              "scene_verticals": verticals.as_dict() if verticals is not None else None},
     )
 
 
 def _cache_key(path: Path, capture_fps: float | None, config: PoseConfig,
                max_frames: int | None) -> dict:
     st = path.stat()
-    return {"version": _CACHE_VERSION, "input": str(path.resolve()), "size": st.st_size,
-            "mtime_ns": st.st_mtime_ns, "capture_fps": capture_fps,
-            "config": asdict(config), "max_frames": max_frames}
+    key = {"version": _CACHE_VERSION, "input": str(path.resolve()), "size": st.st_size,
+           "mtime_ns": st.st_mtime_ns, "capture_fps": capture_fps,
+           "config": asdict(config), "max_frames": max_frames}
+    return json.loads(json.dumps(key))  # as the sidecar stores it (tuples become lists)
 
 
 def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
@@ -224,8 +258,8 @@ def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
                 meta = dict(stored.get("meta", {}), cached=True)
                 return Keypoints(kp.xy, kp.confidence, kp.time_s, units=kp.units,
                                  image_size=kp.image_size, meta=meta)
-        except (OSError, ValueError, KeyError, KeypointError):
-            pass  # unreadable cache: recompute
+        except (OSError, ValueError, KeyError, KeypointError, EOFError, zipfile.BadZipFile):
+            pass  # unreadable or corrupt cache: recompute
     kp = estimate_pose(path, capture_fps=capture_fps, config=config,
                        progress=progress, max_frames=max_frames)
     cache_path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from ..camera.tilt import image_direction
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter, even_size
 from ..metrics.angles import angle_from_vertical, unit_from_vertical
@@ -111,7 +112,7 @@ class _Scene:
     """Per-clip state: keypoints scaled to the output frame, strides, geometry."""
 
     def __init__(self, analysis, scale: float, config: AnnotateConfig, size: tuple[int, int]):
-        kp = analysis.keypoints
+        kp = analysis.drawn_keypoints
         self.t = kp.time_s
         self.dt = float(np.median(np.diff(self.t))) if len(kp) > 1 else 1 / 30
         self.kp = kp.with_xy(kp.xy * scale)
@@ -122,6 +123,9 @@ class _Scene:
         self.summary = analysis.summary
         self.config = config
         self.size = size
+        # The true vertical at the runner (runform.camera): angles are drawn against it.
+        self.tilt = analysis.camera.vertical_at_runner_deg if analysis.camera is not None else 0.0
+        self.down = image_direction((0.0, 1.0), self.tilt)
         self.mid_hip = self.kp.midpoint("left_hip", "right_hip")
         self.mid_sh = self.kp.midpoint("left_shoulder", "right_shoulder")
         self.duration = max(float(self.t[-1]) if len(self.t) else 0.0,
@@ -161,7 +165,7 @@ def _draw_trunk(img, sc: _Scene, i: int, u: float, stride: dict | None) -> None:
         return
     th = max(2, int(round(u * 0.35)))
     length = float(np.hypot(*(sh - hip)))
-    _dashed(img, hip, hip - (0, length), (255, 255, 255), max(1, th // 2), u)
+    _dashed(img, hip, hip - sc.down * length, (255, 255, 255), max(1, th // 2), u)
     _line(img, hip, sh, (255, 255, 255), th)
     lean = stride.get("trunk_lean_deg") if stride else float(angle_from_vertical(sh - hip, sc.direction, up=True))
     if lean is not None and np.isfinite(lean):
@@ -181,11 +185,12 @@ def _draw_contact(img, sc: _Scene, s: dict, u: float) -> None:
     if np.all(np.isfinite(knee)) and np.all(np.isfinite(ankle)):
         length = float(np.hypot(*(ankle - knee)))
         direction = (ankle - knee) / max(length, 1e-6)
-        if shin is not None:  # draw the reported angle (the silhouette's, for video), from the knee
-            direction = unit_from_vertical(shin, sc.direction)
+        if shin is not None:  # draw the reported angle, from the true vertical, from the knee
+            direction = image_direction(unit_from_vertical(shin, sc.direction), sc.tilt)
         _line(img, knee - direction * length * 0.1, knee + direction * length * 1.15, col, th)
-        _dashed(img, knee, knee + (0, length * 1.3), _DARK, max(3, th // 2 + 2), u)  # vertical on top
-        _dashed(img, knee, knee + (0, length * 1.3), (255, 255, 255), max(2, th // 2), u)
+        vertical = knee + sc.down * length * 1.3  # the true vertical, on top
+        _dashed(img, knee, vertical, _DARK, max(3, th // 2 + 2), u)
+        _dashed(img, knee, vertical, (255, 255, 255), max(2, th // 2), u)
         if shin is not None:
             _label(img, f"Shin {shin:.0f}°", knee, u * 1.1, sc.direction, colour=col)
     pel_x = sc.kp.point("pelvis")[i, 0]

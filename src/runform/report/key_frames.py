@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..camera.tilt import image_direction
 from ..metrics.angles import unit_from_vertical
 from ..pipeline import Analysis
 from .cues import BAND_RGB, Thresholds, band
@@ -23,7 +24,8 @@ def key_frames(analysis: Analysis, video_path: Path, capture_fps: float | None =
 
     from ..io.video import iter_frames
 
-    kp, t = analysis.keypoints, analysis.keypoints.time_s
+    kp = analysis.drawn_keypoints
+    t = kp.time_s
     wanted = {}
     for foot in ("left", "right"):
         med = analysis.summary.get("metrics", {}).get("shin_angle_ic_deg", {}).get(foot, {}).get("median")
@@ -56,10 +58,13 @@ def key_frames(analysis: Analysis, video_path: Path, capture_fps: float | None =
         th = max(2, int(h / 200))
         if np.all(np.isfinite(knee)) and np.all(np.isfinite(ankle)):
             shank = float(np.hypot(*(ankle - knee)))
-            # the reported angle (the silhouette's, for video), drawn from the knee
-            tip = knee + shank * unit_from_vertical(s["shin_angle_ic_deg"], analysis.geometry.direction)
+            # the reported angle, from the true vertical at the runner, drawn from the knee
+            tilt = analysis.camera.vertical_at_runner_deg if analysis.camera is not None else 0.0
+            tip = knee + shank * image_direction(unit_from_vertical(s["shin_angle_ic_deg"],
+                                                                    analysis.geometry.direction), tilt)
+            down = knee + 1.15 * shank * image_direction((0.0, 1.0), tilt)
             k, a = tuple(int(v) for v in knee), tuple(int(v) for v in tip)
-            cv2.line(img, k, (k[0], int(k[1] + 1.15 * shank)), (255, 255, 255), th, cv2.LINE_AA)
+            cv2.line(img, k, tuple(int(v) for v in down), (255, 255, 255), th, cv2.LINE_AA)
             cv2.line(img, k, a, col, th + 1, cv2.LINE_AA)
         pts = kp.xy[i][np.all(np.isfinite(kp.xy[i]), axis=1)]
         if len(pts) >= 4:

@@ -34,6 +34,9 @@ class SignalConfig:
         Landmarks below this confidence are treated as missing before filtering.
     fix_swaps : bool
         Repair frames where the pose model swapped the left and right leg labels.
+    unfiltered : tuple of str
+        Keypoints that are never low-passed: the soles, whose sudden stop at touchdown is
+        the evidence of initial contact (a low-pass would spread it over several frames).
     """
 
     max_gap_s: float = 0.1
@@ -41,6 +44,7 @@ class SignalConfig:
     order: int = 4
     min_confidence: float = 0.3
     fix_swaps: bool = True
+    unfiltered: tuple[str, ...] = ("left_sole", "right_sole")
 
 
 def fill_short_gaps(x: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
@@ -105,6 +109,8 @@ def lowpass(x: np.ndarray, fs: float, cutoff_hz: float, order: int = 4) -> np.nd
 
 
 _LEG_JOINTS = ("knee", "ankle", "heel", "toe")
+#: Measured on the mask seeded by the same frame's leg landmarks: they follow a leg swap.
+_LEG_SILHOUETTE = ("knee_silhouette", "ankle_silhouette", "sole")
 
 
 def find_leg_swaps(xy: np.ndarray, ratio: float = 0.25) -> np.ndarray:
@@ -154,9 +160,9 @@ def find_leg_swaps(xy: np.ndarray, ratio: float = 0.25) -> np.ndarray:
 
 
 def swap_legs(xy: np.ndarray, conf: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Exchange left and right leg joints (hip to toe) on the given frames."""
+    """Exchange left and right leg joints (hip to toe, and their silhouette points) on the given frames."""
     xy, conf = xy.copy(), conf.copy()
-    for j in ("hip",) + _LEG_JOINTS:
+    for j in ("hip",) + _LEG_JOINTS + _LEG_SILHOUETTE:
         li, ri = INDEX[f"left_{j}"], INDEX[f"right_{j}"]
         xy[frames, li], xy[frames, ri] = xy[frames, ri].copy(), xy[frames, li].copy()
         conf[frames, li], conf[frames, ri] = conf[frames, ri].copy(), conf[frames, li].copy()
@@ -184,10 +190,11 @@ def clean_keypoints(kp: Keypoints, config: SignalConfig = SignalConfig()) -> tup
             xy, conf = swap_legs(xy, conf, np.flatnonzero(swapped))
     fs = kp.fps if len(kp) > 1 else 1.0
     missing_before = np.isnan(xy).sum()
+    raw = {INDEX[n] for n in config.unfiltered}
     for k in range(xy.shape[1]):
         for c in range(2):
             filled = fill_short_gaps(xy[:, k, c], kp.time_s, config.max_gap_s)
-            smooth = config.cutoff_hz is not None and len(kp) > 1
+            smooth = config.cutoff_hz is not None and len(kp) > 1 and k not in raw
             xy[:, k, c] = lowpass(filled, fs, config.cutoff_hz, config.order) if smooth else filled
     filled = (missing_before - np.isnan(xy).sum()) / max(xy.size, 1)
     return kp.with_xy(xy, conf), {"swapped_frames": n_swapped, "filled_fraction": float(filled)}

@@ -1,0 +1,101 @@
+"""Score an analysis against a hand annotation of real video (``*.contacts.json``).
+
+The annotation (``../shared/data/videos/male_side.contacts.json``, see the data README) marks
+every foot contact at first touch with a sub-frame estimate, and for the near-foot contacts
+the knee, ankle, heel and hip pixels at IC, the shin angle from the true vertical and the
+foot-strike type. Used by ``scripts/validate_video.py`` and the slow real-video test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ContactScore:
+    """How one analysis compares with the annotation (frames at the video's rate)."""
+
+    n_truth: int
+    matched: int
+    missed: int
+    invented: int
+    ic_median_abs_frames: float
+    ic_bias_frames: float
+    ic_median_abs_ms: float
+    near_shin_mae_deg: float
+    near_shin_bias_deg: float
+    near_shin_n: int
+    heel_vs_hip_truth_pct: float
+    heel_vs_hip_measured_pct: float
+    foot_strike_agree: int
+    foot_strike_n: int
+    verdict: str | None
+
+    def lines(self) -> list[str]:
+        return [
+            f"contacts: {self.matched} of {self.n_truth} matched, {self.missed} missed, {self.invented} invented",
+            f"IC: median |error| {self.ic_median_abs_frames:.2f} frames ({self.ic_median_abs_ms:.0f} ms), "
+            f"bias (median) {self.ic_bias_frames:+.2f} frames",
+            f"near-foot shin at contact: MAE {self.near_shin_mae_deg:.1f} deg, bias {self.near_shin_bias_deg:+.1f} deg "
+            f"({self.near_shin_n} contacts; truth from the true vertical, +/-4 deg)",
+            f"heel vs hip at contact (near foot, median): measured {self.heel_vs_hip_measured_pct:+.1f} % leg, "
+            f"truth {self.heel_vs_hip_truth_pct:+.1f} % leg (+ = heel ahead)",
+            f"foot strike (near foot): {self.foot_strike_agree} of {self.foot_strike_n} agree",
+            f"overstriding verdict: {self.verdict}",
+        ]
+
+
+def score_contacts(analysis, truth: dict) -> ContactScore:
+    """Match detected contacts to the annotated ones (same foot, within half a step) and score them.
+
+    ``analysis`` is a :class:`runform.pipeline.Analysis` of the annotated video; frame times
+    are taken from its keypoints' clock (frame 0 = the first decoded frame).
+    """
+    kp = analysis.keypoints
+    fps = float(truth["fps"])
+    t0 = float(kp.time_s[0])
+    near = truth["near_side"]
+    far = "right" if near == "left" else "left"
+    leg = float(analysis.geometry.leg_length)
+    detected = [(s["foot"], (s["ic_time_s"] - t0) * fps, s) for s in analysis.strides]
+    step = np.median(np.diff(sorted(c["ic_subframe"] for c in truth["contacts"])))
+    used, errs, shin, heel_t, heel_m, strike = set(), [], [], [], [], []
+    for c in truth["contacts"]:
+        foot = near if c["foot"] == "near" else far
+        cands = [(abs(f - c["ic_subframe"]), i) for i, (side, f, _) in enumerate(detected)
+                 if side == foot and abs(f - c["ic_subframe"]) < 0.5 * step and i not in used]
+        if not cands:
+            continue
+        _, i = min(cands)
+        used.add(i)
+        _, frame, s = detected[i]
+        errs.append(frame - c["ic_subframe"])
+        derived = c.get("derived")
+        if not derived:
+            continue
+        ic = str(c["ic_frame"])
+        if s.get("shin_angle_ic_deg") is not None:
+            shin.append(s["shin_angle_ic_deg"] - derived["shin_angle_vs_local_true_vertical_deg"][ic])
+        heel_t.append(100.0 * derived["heel_ahead_of_hip_px"][ic] / leg)
+        if s.get("overstride_pct_leg") is not None:
+            heel_m.append(s["overstride_pct_leg"])
+        if c.get("foot_strike") and s.get("foot_strike"):
+            strike.append(c["foot_strike"] == s["foot_strike"])
+    errs, shin = np.asarray(errs), np.asarray(shin)
+    session = ((analysis.overstriding or {}).get("session") or {})
+    nan = float("nan")
+    return ContactScore(
+        n_truth=len(truth["contacts"]), matched=len(errs), missed=len(truth["contacts"]) - len(errs),
+        invented=len(detected) - len(used),
+        ic_median_abs_frames=float(np.median(np.abs(errs))) if errs.size else nan,
+        ic_bias_frames=float(np.median(errs)) if errs.size else nan,
+        ic_median_abs_ms=float(np.median(np.abs(errs))) * 1000.0 / fps if errs.size else nan,
+        near_shin_mae_deg=float(np.mean(np.abs(shin))) if shin.size else nan,
+        near_shin_bias_deg=float(np.mean(shin)) if shin.size else nan, near_shin_n=int(shin.size),
+        heel_vs_hip_truth_pct=float(np.median(heel_t)) if heel_t else nan,
+        heel_vs_hip_measured_pct=float(np.median(heel_m)) if heel_m else nan,
+        foot_strike_agree=int(sum(strike)), foot_strike_n=len(strike),
+        verdict=session.get("verdict"),
+    )

@@ -1,0 +1,188 @@
+"""Initial contact and toe-off from the sole meeting and leaving the ground.
+
+The heel's forward peak relative to the pelvis (Zeni et al. 2008) comes *before* initial
+contact by however long the runner pulls the foot back before landing: 23-28 ms on the two
+motion-capture runners, about 60 ms on the hand-annotated real treadmill runner. A fixed
+delay after it is therefore right only for runners who retract like the ones it was fitted
+on. The image shows touchdown directly: the lowest point of the foot's silhouette (the
+sole, :mod:`runform.pose.silhouette`) falls through late swing and stops when the shoe
+meets the belt or ground. This module finds that break.
+
+**Initial contact** (:func:`touchdown_time`): over the frames from the sole's highest point
+near the heel's forward peak to ``stance_s`` after the peak, the sole's height is fitted by
+two straight lines joined at the instant T (a hinge, least squares, T on a sub-frame grid):
+falling at a steady rate before T, following the ground after it (a slow drift as the foot
+travels with a belt that is not level in the image and the shoe settles). T is IC. No
+height threshold is involved, so neither the runner's size in the image nor the mask's
+edge blur sets the answer; the stance line is fitted in time, not along x, because the
+lowest silhouette point jumps between heel and toe as the foot flattens.
+
+**Toe-off** (:func:`liftoff_time`): the mirror image, from ``min_contact_s`` after IC to the
+sole's highest point before the next contact: following the ground, then rising.
+
+Heights are image pixels (y down) on keypoints already turned to the true vertical. The
+ground slope along x (:func:`ground_line`) is only evidence of the camera's roll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import theilslopes
+
+__all__ = ["TouchConfig", "GroundLine", "ground_line", "hinge_time", "touchdown_time", "liftoff_time"]
+
+
+@dataclass(frozen=True)
+class TouchConfig:
+    """Settings of the sole-based contact events.
+
+    Attributes
+    ----------
+    search_s : tuple of float
+        Window (s) around the heel's forward peak in which the descent starts: the foot
+        touches down after it stops moving forward; the lower end allows for the peak's
+        own noise.
+    stance_s : float
+        End (s after the peak) of the frames fitted for touchdown: 200 ms takes in the first
+        stance frames of any running contact (touchdown comes up to ~100 ms after the peak).
+    level_window_s : tuple of float
+        Window (s) after the peak in which the sole is on the ground, for the ground line.
+    min_contact_s : float
+        Shortest contact (s): toe-off is not looked for before it.
+    grid_frames : float
+        Step (frames) of the sub-frame grid of hinge instants.
+    min_line_frames : int
+        Fewest frames on each side of the hinge.
+    min_fall_frac : float
+        Least fall of the sole before touchdown (fraction of the leg length): a smaller
+        "descent" is the shoe settling or the mask's edge, not a landing.
+    max_delay_s : float
+        Latest touchdown (s) after the heel's forward peak: the foot does not hang in the air
+        longer once it stops moving forward (23-90 ms measured; see the module docstring). A
+        later break is an occluded or merged sole.
+    """
+
+    search_s: tuple[float, float] = (-0.04, 0.1)
+    stance_s: float = 0.2
+    level_window_s: tuple[float, float] = (0.1, 0.2)
+    min_contact_s: float = 0.06
+    grid_frames: float = 0.05
+    min_line_frames: int = 2
+    min_fall_frac: float = 0.02
+    max_delay_s: float = 0.12
+
+
+@dataclass(frozen=True)
+class GroundLine:
+    """The ground (belt) line traced by the soles in stance.
+
+    Attributes
+    ----------
+    slope : float
+        dy/dx in the image (pixels per pixel, y down): + when the ground falls to the right.
+    samples : int
+        Sole positions in stance it rests on.
+    """
+
+    slope: float
+    samples: int
+
+    @property
+    def angle_deg(self) -> float:
+        """Slope as an angle (deg): + when the ground falls toward image right."""
+        return float(np.degrees(np.arctan(self.slope)))
+
+
+def _window(t: np.ndarray, start: float, stop: float) -> np.ndarray:
+    return np.flatnonzero((t >= start) & (t <= stop))
+
+
+def ground_line(t: np.ndarray, soles: list[tuple[np.ndarray, float]], leg: float,
+                config: TouchConfig = TouchConfig()) -> GroundLine | None:
+    """Ground slope from the soles in stance, within contacts (each contact's own level removed).
+
+    Parameters
+    ----------
+    soles : list of (sole, peak_s)
+        One foot's (frames, 2) sole series and the time of one contact's heel peak, per contact.
+    """
+    dx, dy = [], []
+    for sole, peak in soles:
+        k = _window(t, peak + config.level_window_s[0], peak + config.level_window_s[1])
+        p = sole[k]
+        # On the ground: within 3 % leg of that contact's median level.
+        on = np.isfinite(p[:, 1]) & (np.abs(p[:, 1] - np.nanmedian(p[:, 1])) <= 0.03 * leg) if len(p) else []
+        if np.sum(on) >= 2:
+            dx.extend(p[on, 0] - p[on, 0].mean())
+            dy.extend(p[on, 1] - p[on, 1].mean())
+    dx, dy = np.asarray(dx), np.asarray(dy)
+    if dx.size < 6 or np.ptp(dx) < 0.05 * leg:
+        return None
+    return GroundLine(float(theilslopes(dy, dx)[0]), int(dx.size))
+
+
+def hinge_time(t: np.ndarray, height: np.ndarray, grid_s: float, min_side: int,
+               moving_before: bool) -> tuple[float, float] | None:
+    """Instant T (s) where a steady change of ``height`` meets a slow drift, by least squares.
+
+    Fits ``c + s (t - T) + v max(T - t, 0)`` (``moving_before``: the height changes before T,
+    as a descending foot) or ``c + s (t - T) + v max(t - T, 0)`` (after T, as a rising one)
+    for every T on a grid of ``grid_s``, keeping ``v`` >= 0; returns the T of least
+    squared error and the height change of the moving part (``v`` times its duration), or
+    None with fewer than ``min_side`` samples on either side.
+    """
+    ok = np.isfinite(height)
+    t, h = t[ok], height[ok]
+    if t.size < 2 * min_side + 1:
+        return None
+    grid = np.arange(t[min_side - 1], t[-min_side] + 1e-9, grid_s)
+    best, best_sse = None, np.inf
+    span = t[-1] - t[0]
+    for T in grid:
+        bend = np.maximum(T - t, 0.0) if moving_before else np.maximum(t - T, 0.0)
+        design = np.column_stack([np.ones_like(t), t - T, bend])
+        coef, *_ = np.linalg.lstsq(design, h, rcond=None)
+        if coef[2] < 0:
+            continue
+        sse = float(np.sum((design @ coef - h) ** 2))
+        if sse < best_sse:
+            moved = coef[2] * ((T - t[0]) if moving_before else (t[-1] - T))
+            best, best_sse = (float(T), float(min(moved, coef[2] * span))), sse
+    return best
+
+
+def touchdown_time(t: np.ndarray, sole: np.ndarray, peak_s: float, leg: float,
+                   config: TouchConfig = TouchConfig()) -> float | None:
+    """Initial contact (s): where the sole's descent meets the ground.
+
+    None when the sole is not seen landing: no fall of at least ``min_fall_frac`` leg
+    lengths, or a break later than ``max_delay_s`` after the heel's forward peak.
+    """
+    height = -sole[:, 1]
+    start = _window(t, peak_s + config.search_s[0], peak_s + config.search_s[1])
+    start = start[np.isfinite(height[start])]
+    if not start.size:
+        return None
+    first = int(start[np.argmax(height[start])])  # the sole's highest point: the descent starts
+    k = _window(t, t[first], peak_s + config.stance_s)
+    dt = float(np.median(np.diff(t))) if t.size > 1 else 1.0
+    found = hinge_time(t[k], height[k], config.grid_frames * dt, config.min_line_frames, moving_before=True)
+    if found is None or found[1] < config.min_fall_frac * leg or found[0] > peak_s + config.max_delay_s:
+        return None
+    return found[0]
+
+
+def liftoff_time(t: np.ndarray, sole: np.ndarray, ic_s: float, until_s: float,
+                 config: TouchConfig = TouchConfig()) -> float | None:
+    """Toe-off (s): where the sole leaves the ground's line and rises; None when not seen."""
+    height = -sole[:, 1]
+    k = _window(t, ic_s + config.min_contact_s, until_s)
+    k = k[np.isfinite(height[k])]
+    if k.size < 2 * config.min_line_frames + 1:
+        return None
+    k = k[: int(np.argmax(height[k])) + 1]  # up to the highest point: the rise ends there
+    dt = float(np.median(np.diff(t))) if t.size > 1 else 1.0
+    found = hinge_time(t[k], height[k], config.grid_frames * dt, config.min_line_frames, moving_before=False)
+    return found[0] if found is not None else None
