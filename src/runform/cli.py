@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from .cli_types import FiniteFloatRange
 from .errors import RunformError
 from .pipeline import AnalysisConfig, RunnerInfo, analyze_keypoints, load_keypoints
 
@@ -107,15 +108,27 @@ def print_cues(cues: dict) -> None:
 
 def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
                  options: OutputOptions = OutputOptions(), echo: bool = True) -> dict:
-    """Analyze one input into ``out/<stem>/``; remove the folder again if we made it and failed.
+    """Analyze one input into ``out/<stem>/`` (see :func:`runform.outdir.output_folder`).
 
+    The thresholds file and the output folder are checked before any work. On failure the
+    folders this call created are removed again (``out`` included when it made it).
     ``echo=False`` skips the printed summary and cues (callers that move the folder
     afterwards, like ``compare``, print the final place themselves).
+
+    Raises
+    ------
+    ConfigError
+        A bad thresholds file, before anything is read or written.
+    OutputError
+        ``out`` is a file, read-only or full.
     """
-    target = out / (input_path.stem or input_path.name)
-    created = not target.exists()
+    from .outdir import as_output_error, make_writable, output_folder, remove_created
+    from .report.cues import Thresholds, coaching_cues, load_thresholds
+
+    thresholds = load_thresholds(options.thresholds_toml) if options.thresholds_toml else Thresholds()
+    target = output_folder(out, input_path)
+    created = make_writable(target)
     try:
-        target.mkdir(parents=True, exist_ok=True)
         with _progress_bar() as bar:
             task = bar.add_task("pose", total=None)
 
@@ -126,9 +139,6 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
         analysis = analyze_keypoints(kp, info, config)
         from .output import write_outputs
 
-        from .report.cues import Thresholds, coaching_cues, load_thresholds
-
-        thresholds = load_thresholds(options.thresholds_toml) if options.thresholds_toml else Thresholds()
         cues = coaching_cues(analysis.summary, analysis.strides, analysis.quality, thresholds,
                              overstriding=analysis.overstriding)
         is_video = analysis.input.source_type == "video"
@@ -144,9 +154,14 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
         paths.update(write_outputs(analysis, target, cues))
         if (target / "pose.npz").exists():
             paths["pose cache"] = target / "pose.npz"
+    except OSError as err:
+        remove_created(created)
+        typed = as_output_error(err, target)
+        if typed is None:
+            raise
+        raise typed from None
     except BaseException:
-        if created:
-            shutil.rmtree(target, ignore_errors=True)
+        remove_created(created)
         raise
     if echo:
         print_summary(analysis, paths)
@@ -154,14 +169,20 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
     return paths
 
 
+def error_line(err: BaseException) -> str:
+    """``str(err)`` on one line (a message must never spill over several)."""
+    return " ".join(str(err).split()) or type(err).__name__
+
+
 def _fail(err: Exception) -> None:
     if os.environ.get("RUNFORM_DEBUG"):
         raise err
+    # soft_wrap: rich wraps at 80 columns when stderr is not a terminal; a log line must stay one line.
     if isinstance(err, RunformError):
-        err_console.print(f"[red]error:[/red] {err}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(error_line(err))}", highlight=False, soft_wrap=True)
         sys.exit(err.exit_code)
-    err_console.print(f"[red]internal error:[/red] {type(err).__name__}: {err} (set RUNFORM_DEBUG=1 for details)",
-                      highlight=False)
+    err_console.print(f"[red]internal error:[/red] {type(err).__name__}: {escape(error_line(err))} "
+                      "(set RUNFORM_DEBUG=1 for details)", highlight=False, soft_wrap=True)
     sys.exit(70)
 
 
@@ -175,13 +196,13 @@ def main() -> None:
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=Path("runform-output"), show_default=True,
               help="Output folder; results go to OUT/<input name>/.")
-@click.option("--capture-fps", type=click.FloatRange(min=1), default=None,
+@click.option("--capture-fps", type=FiniteFloatRange(min=1), default=None,
               help="Real capture rate of a slow-motion clip (e.g. 240 when a 240 fps clip plays at 30).")
-@click.option("--height-cm", type=click.FloatRange(min=50, max=250), default=None,
+@click.option("--height-cm", type=FiniteFloatRange(min=50, max=250), default=None,
               help="Runner height; gives distances in cm.")
-@click.option("--mass-kg", type=click.FloatRange(min=20, max=250), default=None,
+@click.option("--mass-kg", type=FiniteFloatRange(min=20, max=250), default=None,
               help="Runner mass; gives vertical stiffness in kN/m.")
-@click.option("--keypoint-fps", type=click.FloatRange(min=1), default=30.0, show_default=True,
+@click.option("--keypoint-fps", type=FiniteFloatRange(min=1), default=30.0, show_default=True,
               help="Frame rate of an OpenPose JSON folder (the files carry no time).")
 @click.option("--video/--no-video", default=True, show_default=True,
               help="Write annotated.mp4 (H.264, plays in browsers and phones) for video input.")
@@ -195,7 +216,7 @@ def main() -> None:
                    "default: the bundled model.")
 def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, keypoint_fps, video,
             video_height, report, config_toml, model_path) -> None:
-    """Analyze INPUT: a video, a .trc file or a folder of OpenPose *_keypoints.json."""
+    """Analyze INPUT: a video, a .trc file or a folder of OpenPose *_keypoints.json (or Pose2Sim *.000123.json)."""
     config = AnalysisConfig(runner=RunnerInfo(height_cm, mass_kg), capture_fps=capture_fps,
                             openpose_fps=keypoint_fps, model_path=model_path)
     try:

@@ -39,3 +39,15 @@ class TrainingDataError(RunformError):
     """``runform train`` was given too few or unusable labelled runners."""
 
     exit_code = 8
+
+
+class OutputError(RunformError):
+    """The output folder cannot be written: ``--out`` names a file, is read-only or the disk is full."""
+
+    exit_code = 9
+
+
+class WeakModelError(TrainingDataError):
+    """``runform train`` cross-validated a model too weak to trust; ``--force`` writes it anyway."""
+
+    exit_code = 10

@@ -137,7 +137,7 @@ def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = 
     else:
         kp = load_or_estimate_pose(path, Path(cache_dir) / "pose.npz", config.capture_fps, PoseConfig(), progress)
     duration = float(kp.time_s[-1] - kp.time_s[0]) if len(kp) > 1 else 0.0
-    info = InputInfo(str(path), kind, kp.fps, len(kp), duration, rotation=vinfo.rotation,
+    info = InputInfo(str(path), kind, round(kp.fps, 6), len(kp), duration, rotation=vinfo.rotation,
                      width=vinfo.width, height=vinfo.height)
     return kp, info
 
@@ -189,6 +189,7 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     proxies = arm_and_shoulder(clean, geom.near_side)
     summary.update(proxies)
     quality = quality_flags(kp, geom, strides, config.quality)
+    quality.update(kp.meta.get("quality") or {})  # the reader's notes, e.g. TRC units overruled
     diag["leg_length"] = geom.leg_length
     if info.source_type == "video":
         _evidence_flags(strides, camera, config.camera, quality)

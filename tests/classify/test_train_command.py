@@ -96,3 +96,54 @@ def test_analyze_with_missing_or_corrupt_model_exits_7(runs_dir, tmp_path):
     res = _analyze(CliRunner(), runs_dir / "norm_a.trc", tmp_path / "o2", "--model", str(bad))
     assert res.exit_code == 7
     assert not (tmp_path / "o2" / "norm_a").exists()  # nothing half-written
+
+
+def _train(labels, out, *extra):
+    return CliRunner().invoke(main, ["train", str(labels), "--out", str(out), "--folds", "3", *extra])
+
+
+def test_train_refuses_a_weak_model_unless_forced(analyzed, tmp_path):
+    # Labels that cut across the runners' real differences: grouped AUC far below 0.8.
+    yes = {"over_a", "norm_a", "norm_b"}
+    rows = [(f"{analyzed}/{d.name}/metrics.json", "yes" if d.name in yes else "no", "", "", "")
+            for d in sorted(analyzed.iterdir())]
+    labels = _labels(tmp_path / "labels.csv", rows)
+    res = _train(labels, tmp_path / "m.onnx")
+    assert res.exit_code == 10, res.output
+    assert "ROC AUC" in res.output and "warning: weak model" in res.output and "below 0.8" in res.output
+    assert "--force" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "m.onnx").exists() and not (tmp_path / "m.card.json").exists()
+    res = _train(labels, tmp_path / "m.onnx", "--force")
+    assert res.exit_code == 0, res.output
+    assert "warning: weak model" in res.output
+    card = json.loads((tmp_path / "m.card.json").read_text())
+    assert card["warnings"] and "below 0.8" in card["warnings"][0]
+
+
+def test_train_refuses_a_label_with_too_few_contacts(analyzed, tmp_path):
+    rows = [(f"{analyzed}/{d.name}/metrics.json", "no", "", "", "") for d in sorted(analyzed.iterdir())]
+    rows += [(f"{analyzed}/over_a/metrics.json", "yes", "", "", "0"), (f"{analyzed}/over_b/metrics.json", "yes", "", "", "0")]
+    res = _train(_labels(tmp_path / "labels.csv", rows), tmp_path / "m.onnx")
+    assert res.exit_code == 10, res.output
+    assert "only 2 'overstriding' contacts" in res.output
+    assert not (tmp_path / "m.onnx").exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x80", "not a text CSV"),
+    (b'path,label\n"' + b"x" * 200_000 + b"\n", "not a readable CSV"),  # an unclosed quote: a 200 kB field
+    (b"path,label\n,yes\n", "empty path"),
+])
+def test_train_gives_one_line_errors_for_binary_or_malformed_csv(tmp_path, content, message):
+    labels = tmp_path / "labels.csv"
+    labels.write_bytes(content)
+    res = CliRunner().invoke(main, ["train", str(labels), "--out", str(tmp_path / "m.onnx")])
+    assert res.exit_code == 8, res.output
+    assert message in res.output and "Traceback" not in res.output and "internal error" not in res.output
+    assert len([line for line in res.output.splitlines() if line.strip()]) == 1
+
+
+def test_train_rejects_a_stride_that_is_not_a_number(analyzed, tmp_path):
+    rows = [(f"{analyzed}/over_a/metrics.json", "yes", "", "", "first")]
+    res = _train(_labels(tmp_path / "l.csv", rows), tmp_path / "m.onnx")
+    assert res.exit_code == 8 and "not a whole number" in res.output

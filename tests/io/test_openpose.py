@@ -81,3 +81,44 @@ def test_errors(tmp_path):
     (tmp_path / "a_0_keypoints.json").write_text(json.dumps({"nobody": []}))
     with pytest.raises(UnreadableInput):
         read_openpose_folder(tmp_path)
+
+
+def test_pose2sim_names_are_read_in_frame_order(tmp_path):
+    for i in (10, 2, 1):
+        (tmp_path / f"trial_cam01.{i:06d}.json").write_text(json.dumps({"people": [_person(float(i))]}))
+    (tmp_path / "notes.json").write_text("{}")  # not a frame file: ignored
+    kp = read_openpose_folder(tmp_path, fps=60)
+    np.testing.assert_allclose(kp.xy[:, INDEX["nose"], 0], [1, 2, 10])
+    np.testing.assert_allclose(kp.time_s, np.arange(3) / 60)
+
+
+def test_follows_one_person_when_a_more_confident_one_appears(tmp_path):
+    # The runner (x 100, 105, ...) is alone at first; from frame 2 a bystander at x 600 is more
+    # confident and listed first, and frame 4 is empty. The runner must be kept throughout.
+    for i in range(8):
+        runner = _person(100 + 5 * i, conf=0.6)
+        people = [] if i == 4 else ([_person(600 - i, conf=0.95), runner] if i >= 2 else [runner])
+        _write(tmp_path, i, people)
+    kp = read_openpose_folder(tmp_path)
+    x = kp.xy[:, INDEX["nose"], 0]
+    np.testing.assert_allclose(np.delete(x, 4), [100 + 5 * i for i in range(8) if i != 4])
+    assert np.isnan(x[4])
+
+
+def test_track_starts_with_the_largest_confident_person(tmp_path):
+    small = _person(500, conf=0.9)
+    arr = np.asarray(small["pose_keypoints_2d"]).reshape(25, 3)
+    arr[:, 1] = 100 + 0.2 * np.arange(25)  # a distant person: 5 px tall
+    _write(tmp_path, 0, [{"pose_keypoints_2d": arr.ravel().tolist()}, _person(7, conf=0.8)])
+    _write(tmp_path, 1, [_person(9, conf=0.8), {"pose_keypoints_2d": arr.ravel().tolist()}])
+    kp = read_openpose_folder(tmp_path)
+    np.testing.assert_allclose(kp.xy[:, INDEX["nose"], 0], [7, 9])
+
+
+def test_batch_finds_pose2sim_folders(tmp_path):
+    from runform.batch.discovery import find_inputs
+
+    folder = tmp_path / "in" / "trial"
+    folder.mkdir(parents=True)
+    (folder / "trial.000001.json").write_text(json.dumps({"people": [_person(1.0)]}))
+    assert [(p.name, kind) for p, kind in find_inputs(tmp_path / "in")] == [("trial", "openpose")]

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from runform.errors import InputNotFound, UnreadableInput
-from runform.io.video import iter_frames, probe_video, rotate_frame
+from runform.io.video import constant_rate, iter_frames, probe_video, rotate_frame
 
 W, H = 64, 48
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
 
 
 def _frame(i: int) -> np.ndarray:
@@ -62,6 +63,37 @@ def test_variable_frame_rate_timestamps(tmp_path):
     p = make_video(tmp_path / "vfr.mp4", pts_ms=pts)
     t = np.array([ts for ts, _ in iter_frames(p)])
     np.testing.assert_allclose(t, np.array(pts) / 1000.0, atol=1e-6)
+
+
+def test_variable_frame_rate_is_not_put_on_a_grid(tmp_path):
+    p = make_video(tmp_path / "vfr.mp4", pts_ms=[0, 30, 70, 90, 150, 160, 210, 260, 265, 300])
+    assert constant_rate(p) is None
+    assert probe_video(p).constant_rate is False
+
+
+def test_millisecond_rounded_timestamps_use_the_declared_rate(tmp_path):
+    # 60 fps with times rounded to 1 ms (0, 17, 33, 50 ...): read at 60 fps, not 1 / 17 ms = 58.8.
+    p = make_video(tmp_path / "ms.mp4", pts_ms=[round(i * 1000 / 60) for i in range(40)], rate=60)
+    info = probe_video(p)
+    assert info.fps == 60.0 and info.constant_rate
+    t = np.array([ts for ts, _ in iter_frames(p)])
+    np.testing.assert_allclose(t, np.arange(40) / 60, atol=1e-9)
+
+
+def test_millisecond_rounding_keeps_a_dropped_frame_gap(tmp_path):
+    slots = [i for i in range(40) if i != 20]  # frame 20 dropped: the gap stays two frames long
+    p = make_video(tmp_path / "drop.mp4", pts_ms=[round(i * 1000 / 60) for i in slots], rate=60)
+    t = np.array([ts for ts, _ in iter_frames(p)])
+    np.testing.assert_allclose(t, np.array(slots) / 60, atol=1e-9)
+
+
+def test_bundled_60fps_sample_reads_60fps():
+    path = SAMPLES / "before_retraining_60fps.mp4"  # its container rounds times to the millisecond
+    info = probe_video(path)
+    assert info.fps == 60.0 and info.constant_rate
+    t = np.array([ts for ts, _ in iter_frames(path, max_frames=60)])
+    assert 1.0 / np.median(np.diff(t)) == pytest.approx(60.0, abs=1e-6)
+    np.testing.assert_allclose(np.diff(t), 1 / 60, atol=1e-9)
 
 
 def test_times_start_at_zero_with_offset_pts(tmp_path):

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import click
 
+from ..cli_types import FiniteFloatRange
+
 HELP = """Analyze every input under DIR: videos (mp4 mov m4v avi mkv webm), .trc files and
-OpenPose folders (*_keypoints.json), searched recursively (hidden folders and OUT skipped).
+OpenPose folders (*_keypoints.json, or Pose2Sim's *.<frame>.json), searched recursively
+(hidden folders and OUT skipped).
 
 Each input runs in its own process; its results go to OUT/<id>/ (id: the path under DIR
 without extension, folders joined by "__") and appear there only when complete, with
@@ -72,15 +75,15 @@ def _terminate_as_interrupt():
 @click.option("--group-by", type=click.Choice(["folder", "prefix", "none"]), default="folder", show_default=True,
               help="Runner of an input not in the manifest: its first sub-folder, its file-name prefix "
                    "before '_', or none.")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=None,
+@click.option("--timeout", "timeout_s", type=FiniteFloatRange(min=1), default=None,
               help="Stop an input's analysis after this many seconds (counts as failed).")
 @click.option("--video/--no-video", default=True, show_default=True,
               help="Write annotated.mp4 for video inputs (the slowest output).")
 @click.option("--video-height", type=click.IntRange(min=120), default=720, show_default=True,
               help="Height of annotated.mp4 in pixels.")
-@click.option("--capture-fps", type=click.FloatRange(min=1), default=None,
+@click.option("--capture-fps", type=FiniteFloatRange(min=1), default=None,
               help="Real capture rate of slow-motion clips (applies to every video).")
-@click.option("--keypoint-fps", type=click.FloatRange(min=1), default=30.0, show_default=True,
+@click.option("--keypoint-fps", type=FiniteFloatRange(min=1), default=30.0, show_default=True,
               help="Frame rate of OpenPose JSON folders.")
 @click.option("--config", "config_toml", type=click.Path(path_type=Path), default=None,
               help="TOML file overriding coaching thresholds.")
@@ -105,18 +108,10 @@ def batch(root: Path, out: Path, workers, engine, address, retries, force, retry
         console.print("[yellow]interrupted:[/yellow] finished results are kept; run the same command to continue")
         raise SystemExit(130) from None
     except Exception as err:  # noqa: BLE001 - typed errors -> exit codes, as `runform analyze`
-        import os
-
-        from rich.markup import escape
-
-        from ..errors import RunformError
-
-        if isinstance(err, RunformError) and not os.environ.get("RUNFORM_DEBUG"):
-            console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)  # keeps "runform[ray]"
-            raise SystemExit(err.exit_code) from None
         from ..cli import _fail
+        from ..outdir import as_output_error
 
-        _fail(err)
+        _fail((as_output_error(err, out) or err) if isinstance(err, OSError) else err)
         return
     if result.restored or result.removed:
         console.print(f"recovered after an interrupted batch: {result.restored} result(s) restored, "

@@ -1,7 +1,8 @@
 """Find the inputs of a batch, give each a stable id and, where known, a runner.
 
 Inputs are videos (``.mp4 .mov .m4v .avi .mkv .webm``), ``.trc`` motion-capture files and
-OpenPose folders (a folder holding ``*_keypoints.json``; it is not searched further).
+OpenPose folders (a folder holding ``*_keypoints.json`` or Pose2Sim ``*.<frame>.json``; it is
+not searched further).
 Hidden files and folders and the output folder itself are skipped.
 
 Runner grouping: a CSV manifest (columns ``path,runner``; paths relative to the input folder
@@ -52,7 +53,9 @@ class Job:
 
 
 def _is_openpose_dir(names: list[str]) -> bool:
-    return any(n.endswith("_keypoints.json") for n in names)
+    from ..io.openpose import is_keypoint_file
+
+    return any(is_keypoint_file(n) for n in names)
 
 
 def find_inputs(root: Path, out: Path | None = None) -> list[tuple[Path, str]]:

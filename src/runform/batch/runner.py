@@ -13,6 +13,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
                            TimeRemainingColumn)
 
 from ..errors import ConfigError
+from ..outdir import check_out_folder
 from .config import BatchConfig, default_workers
 from .discovery import Job, discover, hash_input
 from .outputs import FAILED, FAILED_UNCHANGED, NOT_RUN, OK, SKIPPED, Row, load_metrics, write_all
@@ -79,10 +80,13 @@ def run_batch(cfg: BatchConfig, console: Console | None = None, show_progress: b
         When ``cfg.root`` is not a folder.
     ConfigError
         For an unreadable manifest or thresholds file, or a missing optional engine.
+    OutputError
+        When ``cfg.out`` is a file (checked before any work).
     BatchBusy
         When another batch is writing to ``cfg.out``.
     """
     t0 = time.perf_counter()
+    check_out_folder(cfg.out)
     console = console or Console(stderr=True)
     if cfg.engine == "ray":
         from .engines import import_ray

@@ -28,7 +28,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from ..errors import TrainingDataError
+from ..errors import TrainingDataError, WeakModelError
 from .features import analysis_features, document_features
 
 _YES = {"1", "yes", "y", "true", "overstriding", "overstride"}
@@ -41,6 +41,12 @@ class TrainOptions:
 
     min_runners: int = 6  #: fewer labelled runners than this: refuse
     min_runners_per_class: int = 2  #: each label must come from at least this many runners
+    #: A label with fewer contacts than this makes the model weak (refused without ``force``).
+    min_contacts_per_class: int = 5
+    #: Runner-grouped cross-validated ROC AUC below this makes the model weak.
+    min_auc: float = 0.8
+    #: Write a weak model anyway (its card lists the warnings).
+    force: bool = False
     folds: int = 5
     kind: str = "logistic"  #: few runners: the model with the fewest parameters
     seed: int = 0
@@ -78,8 +84,15 @@ def read_labels(csv_path: Path) -> dict:
     csv_path = Path(csv_path)
     if not csv_path.is_file():
         raise TrainingDataError(f"labels file not found: {csv_path}")
-    with open(csv_path, newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.DictReader(fh))
+    try:
+        with open(csv_path, newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except UnicodeDecodeError:
+        raise TrainingDataError(f"{csv_path.name}: not a text CSV file (it is not UTF-8)") from None
+    except csv.Error as err:
+        raise TrainingDataError(f"{csv_path.name}: not a readable CSV file ({err})") from None
+    except OSError as err:
+        raise TrainingDataError(f"cannot read {csv_path}: {err.strerror or err}") from None
     if not rows or not {"path", "label"} <= set(rows[0]):
         raise TrainingDataError(f"{csv_path}: needs a header with at least 'path' and 'label' columns")
     cache: dict[Path, tuple] = {}
@@ -87,7 +100,9 @@ def read_labels(csv_path: Path) -> dict:
     subjects: dict[Path, str] = {}
     for i, r in enumerate(rows, start=2):
         where = f"{csv_path.name} line {i}"
-        path = (csv_path.parent / (r.get("path") or "").strip()).resolve()
+        if not (r.get("path") or "").strip():
+            raise TrainingDataError(f"{where}: empty path")
+        path = (csv_path.parent / r["path"].strip()).resolve()
         if not path.exists():
             raise TrainingDataError(f"{where}: {path} not found")
         if path not in cache:
@@ -97,7 +112,10 @@ def read_labels(csv_path: Path) -> dict:
         y = _label(r.get("label") or "", where)
         stride, foot = (r.get("stride") or "").strip(), (r.get("foot") or "").strip().lower()
         if stride:
-            j = int(stride)
+            try:
+                j = int(stride)
+            except ValueError:
+                raise TrainingDataError(f"{where}: stride {stride!r} is not a whole number") from None
             if not 0 <= j < len(strides):
                 raise TrainingDataError(f"{where}: stride {j} out of range (recording has {len(strides)})")
             labels[(path, j)] = y
@@ -128,8 +146,8 @@ def check_enough(data: dict, options: TrainOptions) -> None:
                                     f"(need at least {options.min_runners_per_class})")
 
 
-def train_from_labels(labels_csv: Path, out: Path, options: TrainOptions = TrainOptions()) -> dict:
-    """Read, check, cross-validate, fit and export; return the metrics."""
+def cross_validate(labels_csv: Path, options: TrainOptions = TrainOptions()) -> tuple[dict, dict]:
+    """Read and check LABELS.csv, then cross-validate by runner; return (data, metrics)."""
     from . import training as tr
 
     data = read_labels(labels_csv)
@@ -138,6 +156,38 @@ def train_from_labels(labels_csv: Path, out: Path, options: TrainOptions = Train
     oof = tr.grouped_cv(data["X"], data["y"], data["subject"], spec, n_splits=options.folds, seed=options.seed)
     metrics = tr.evaluate(data, oof, real_sources=("clinic",))
     metrics.pop("real_only", None)
+    return data, metrics
+
+
+def weaknesses(data: dict, metrics: dict, options: TrainOptions = TrainOptions()) -> list[str]:
+    """Why a model trained on ``data`` should not be trusted, one sentence each (empty: none).
+
+    A runner-grouped cross-validated ROC AUC below ``options.min_auc`` (or none), or a label
+    with fewer than ``options.min_contacts_per_class`` contacts or
+    ``options.min_runners_per_class`` runners.
+    """
+    out = []
+    auc = metrics["all"].get("roc_auc")
+    if auc is None:
+        out.append("the cross-validated ROC AUC could not be computed")
+    elif auc < options.min_auc:
+        out.append(f"runner-grouped cross-validated ROC AUC {auc:.2f} is below {options.min_auc:g}: "
+                   "the model separates these runners' contacts poorly")
+    for value, name in ((1, "overstriding"), (0, "not overstriding")):
+        which = data["y"] == value
+        n, runners = int(which.sum()), len(np.unique(data["subject"][which]))
+        if n < options.min_contacts_per_class or runners < options.min_runners_per_class:
+            out.append(f"only {n} '{name}' contacts from {runners} runner(s) (want at least "
+                       f"{options.min_contacts_per_class} contacts from {options.min_runners_per_class} runners)")
+    return out
+
+
+def write_model(data: dict, metrics: dict, labels_csv: Path, out: Path, options: TrainOptions = TrainOptions(),
+                warnings: list[str] | None = None) -> None:
+    """Fit on every labelled contact and write the ONNX model and its card (with ``warnings``)."""
+    from . import training as tr
+
+    spec = tr.ModelSpec(kind=options.kind, seed=options.seed)
     model = tr.fit(data["X"], data["y"], spec)
     out = Path(out)
     tr.export_onnx(model, out)
@@ -146,8 +196,30 @@ def train_from_labels(labels_csv: Path, out: Path, options: TrainOptions = Train
     tr.write_card(out, model, label=label, counts=tr.counts_by_source(data),
                   metrics={"evaluation": f"StratifiedGroupKFold({options.folds}) by runner, out-of-fold", **metrics},
                   spec=spec, trained=time.strftime("%Y-%m-%d", time.gmtime()),
-                  extra={"labels_file": Path(labels_csv).name})
-    return metrics
+                  extra={"labels_file": Path(labels_csv).name, "warnings": list(warnings or [])})
+
+
+def refusal(problems: list[str]) -> WeakModelError:
+    return WeakModelError("model not written: " + "; ".join(problems) + " (label more runners, or --force to "
+                          "write it anyway)")
+
+
+def train_from_labels(labels_csv: Path, out: Path, options: TrainOptions = TrainOptions()) -> dict:
+    """Read, check, cross-validate, fit and export; return the metrics (``warnings`` added).
+
+    Raises
+    ------
+    TrainingDataError
+        Unusable labels or too few runners.
+    WeakModelError
+        The model is weak (:func:`weaknesses`) and ``options.force`` is off; nothing is written.
+    """
+    data, metrics = cross_validate(labels_csv, options)
+    problems = weaknesses(data, metrics, options)
+    if problems and not options.force:
+        raise refusal(problems)
+    write_model(data, metrics, labels_csv, out, options, problems)
+    return {**metrics, "warnings": problems}
 
 
 @click.command()
@@ -160,25 +232,36 @@ def train_from_labels(labels_csv: Path, out: Path, options: TrainOptions = Train
 @click.option("--kind", type=click.Choice(["logistic", "forest", "boosting"]), default=TrainOptions.kind,
               show_default=True, help="Classifier inside the Pipeline.")
 @click.option("--seed", type=int, default=0, show_default=True)
-def train(labels_csv: Path, out: Path, min_runners: int, folds: int, kind: str, seed: int) -> None:
+@click.option("--force", is_flag=True,
+              help=f"Write the model even when it is weak (grouped AUC < {TrainOptions.min_auc:g}, or a label with "
+                   f"< {TrainOptions.min_contacts_per_class} contacts).")
+def train(labels_csv: Path, out: Path, min_runners: int, folds: int, kind: str, seed: int, force: bool) -> None:
     """Train an overstriding model from LABELS.csv (labelled metrics.json files or videos).
 
     Prints runner-grouped cross-validated metrics, then writes the ONNX model and its card.
-    Use it with `runform analyze --model OUT`.
+    A weak model (cross-validated AUC below 0.8, or a label with fewer than 5 contacts) is
+    not written without --force. Use the model with `runform analyze --model OUT`.
     """
-    from ..cli import _fail, console
+    from ..cli import _fail, console, err_console
 
+    options = TrainOptions(min_runners=min_runners, folds=folds, kind=kind, seed=seed, force=force)
     try:
-        metrics = train_from_labels(labels_csv, out, TrainOptions(min_runners=min_runners, folds=folds,
-                                                                   kind=kind, seed=seed))
+        data, metrics = cross_validate(labels_csv, options)
+        m = metrics["all"]
+        f = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
+        console.print(f"grouped cross-validation ({m['n']} contacts, {m['n_positive']} overstriding): ROC AUC "
+                      f"{f(m['roc_auc'])}, balanced accuracy {f(m['balanced_accuracy'])}, Brier {f(m['brier'])}")
+        problems = weaknesses(data, metrics, options)
+        for p in problems:
+            err_console.print(f"[yellow]warning:[/yellow] weak model: {p}", highlight=False, soft_wrap=True)
+        if problems and not force:
+            raise refusal(problems)
+        write_model(data, metrics, labels_csv, out, options, problems)
     except Exception as err:  # noqa: BLE001 - one-line messages, typed exit codes
         _fail(err)
         return
-    m = metrics["all"]
-    f = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
-    console.print(f"grouped cross-validation ({m['n']} contacts, {m['n_positive']} overstriding): "
-                  f"ROC AUC {f(m['roc_auc'])}, balanced accuracy {f(m['balanced_accuracy'])}, Brier {f(m['brier'])}")
     console.print(f"model: {out}\ncard: {Path(out).with_name(Path(out).stem + '.card.json')}")
 
 
-__all__ = ["train", "train_from_labels", "read_labels", "check_enough", "TrainOptions"]
+__all__ = ["train", "train_from_labels", "cross_validate", "weaknesses", "write_model", "read_labels", "check_enough",
+           "TrainOptions"]

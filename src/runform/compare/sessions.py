@@ -122,7 +122,9 @@ def load_session(argument: Path, index: int, out: Path, analyze=None) -> Session
                            _read_metrics(metrics))
         if len(list(argument.glob("*/metrics.json"))) > 1:
             raise UnreadableInput(f"{argument} holds several analyses; pass one of its sub-folders")
-        if not any(argument.glob("*_keypoints.json")):
+        from ..io.openpose import keypoint_files
+
+        if not keypoint_files(argument):
             raise UnreadableInput(f"{argument} has no metrics.json and no OpenPose *_keypoints.json to analyse")
     stem = argument.stem or argument.name
     target = Path(out) / "sessions" / f"{index + 1}_{stem}"

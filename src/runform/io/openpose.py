@@ -1,4 +1,10 @@
-"""Read OpenPose BODY_25 ``*_keypoints.json`` folders."""
+"""Read folders of OpenPose BODY_25 JSON files (one file per frame).
+
+Two namings are read: OpenPose's own ``<name>_000000000123_keypoints.json`` and Pose2Sim's
+``<name>.000123.json``; frames are ordered by the number in the name. With several people
+in view the runner is followed from frame to frame (:func:`track_person`), so a bystander
+who is briefly more confident does not take over the series.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ import numpy as np
 from runform.errors import InputNotFound, UnreadableInput
 from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints
 
-__all__ = ["read_openpose_folder", "BODY25_INDEX"]
+__all__ = ["read_openpose_folder", "keypoint_files", "is_keypoint_file", "track_person", "BODY25_INDEX"]
 
 #: Canonical keypoint name -> OpenPose BODY_25 index (direct copies).
 BODY25_INDEX: dict[str, int] = {
@@ -28,16 +34,32 @@ _EARS = (17, 18)  # REar, LEar -> head
 _DST = np.array([INDEX[n] for n in BODY25_INDEX])
 _SRC = np.array(list(BODY25_INDEX.values()))
 _NUMBER = re.compile(r"(\d+)(?!.*\d)")
+#: Pose2Sim's per-frame files: ``<name>.<frame number>.json``.
+_POSE2SIM = re.compile(r".+\.(\d+)\.json")
+
+
+def is_keypoint_file(name: str) -> bool:
+    """True for an OpenPose (``*_keypoints.json``) or Pose2Sim (``*.000123.json``) frame file name."""
+    return name.endswith("_keypoints.json") or _POSE2SIM.fullmatch(name) is not None
 
 
 def _frame_number(p: Path) -> int:
+    m = _POSE2SIM.fullmatch(p.name)
+    if m:
+        return int(m.group(1))
     m = _NUMBER.search(p.name[: -len("_keypoints.json")])
     return int(m.group(1)) if m else -1
 
 
-def _best_person(people: list, name: str) -> np.ndarray | None:
-    """(25, 3) array of the person with highest mean confidence, or None."""
-    best, best_score = None, -1.0
+def keypoint_files(folder: Path) -> list[Path]:
+    """The frame files of a folder in frame-number order (ties by name)."""
+    files = [p for p in Path(folder).iterdir() if p.is_file() and is_keypoint_file(p.name)]
+    return sorted(files, key=lambda p: (_frame_number(p), p.name))
+
+
+def _people(people: list, name: str) -> list[np.ndarray]:
+    """Each person's (25, 3) array (x, y, confidence); people without keypoints left out."""
+    out = []
     for person in people:
         flat = person.get("pose_keypoints_2d") if isinstance(person, dict) else None
         if not flat:
@@ -45,11 +67,55 @@ def _best_person(people: list, name: str) -> np.ndarray | None:
         arr = np.asarray(flat, dtype=float)
         if arr.size != 75:
             raise UnreadableInput(f"{name}: expected 75 BODY_25 values, got {arr.size}")
-        arr = arr.reshape(25, 3)
-        score = float(np.mean(arr[:, 2]))
-        if score > best_score:
-            best, best_score = arr, score
-    return best
+        out.append(arr.reshape(25, 3))
+    return out
+
+
+def _start_score(arr: np.ndarray) -> float:
+    """Mean confidence x body height (px): the most confident, largest person starts the track."""
+    seen = arr[:, 2] > 0
+    height = float(np.ptp(arr[seen, 1])) if seen.sum() >= 2 else 0.0
+    return float(np.mean(arr[:, 2])) * max(height, 1.0)
+
+
+def _distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean distance (px) over keypoints seen in both; between centroids when none is shared."""
+    both = (a[:, 2] > 0) & (b[:, 2] > 0)
+    if both.any():
+        return float(np.mean(np.hypot(*(a[both, :2] - b[both, :2]).T)))
+    ca, cb = (p[p[:, 2] > 0, :2].mean(axis=0) if (p[:, 2] > 0).any() else np.zeros(2) for p in (a, b))
+    return float(np.hypot(*(ca - cb)))
+
+
+def track_person(frames: list[list[np.ndarray]]) -> list[np.ndarray | None]:
+    """One person per frame, the same one throughout.
+
+    The track starts with the most confident, largest person of the first frame that has
+    anyone (:func:`_start_score`); each later frame takes the person nearest the last
+    person taken (:func:`_distance`), across empty frames too.
+
+    Parameters
+    ----------
+    frames : list of list of ndarray
+        Per frame, every person's (25, 3) array.
+
+    Returns
+    -------
+    list
+        The chosen (25, 3) array per frame, None where the frame has nobody.
+    """
+    last = None
+    chosen: list[np.ndarray | None] = []
+    for people in frames:
+        if not people:
+            chosen.append(None)
+            continue
+        if last is None:
+            last = max(people, key=_start_score)
+        else:
+            last = min(people, key=lambda p: _distance(p, last))
+        chosen.append(last)
+    return chosen
 
 
 def _to_row(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -74,7 +140,8 @@ def read_openpose_folder(folder, fps: float = 30.0,
     Parameters
     ----------
     folder : str or os.PathLike
-        Folder holding ``*_keypoints.json`` files, one per frame.
+        Folder holding ``*_keypoints.json`` (OpenPose) or ``*.<frame>.json`` (Pose2Sim)
+        files, one per frame.
     fps : float
         Frame rate in Hz; frame *i* (in filename-number order) is at
         ``i / fps`` seconds.
@@ -85,10 +152,9 @@ def read_openpose_folder(folder, fps: float = 30.0,
     -------
     Keypoints
         Pixel coordinates, x right and y down. Points with OpenPose confidence
-        0 are NaN. When several people are present, the one with the highest
-        mean confidence is taken in each frame. ``head`` is the mean of the
-        ears (NaN unless both are present), ``pelvis`` is MidHip and the toes
-        are the big toes.
+        0 are NaN. With several people, one person is followed through the frames
+        (:func:`track_person`). ``head`` is the mean of the ears (NaN unless both
+        are present), ``pelvis`` is MidHip and the toes are the big toes.
 
     Raises
     ------
@@ -102,21 +168,23 @@ def read_openpose_folder(folder, fps: float = 30.0,
         raise InputNotFound(f"folder not found: {folder}")
     if not fps > 0:
         raise ValueError(f"fps must be positive, got {fps}")
-    files = sorted(folder.glob("*_keypoints.json"), key=lambda p: (_frame_number(p), p.name))
+    files = keypoint_files(folder)
     if not files:
-        raise UnreadableInput(f"no *_keypoints.json files in {folder}")
-    k = len(KEYPOINT_NAMES)
-    xy = np.full((len(files), k, 2), np.nan)
-    conf = np.zeros((len(files), k))
-    for i, f in enumerate(files):
+        raise UnreadableInput(f"no *_keypoints.json or Pose2Sim *.<frame>.json files in {folder}")
+    frames = []
+    for f in files:
         try:
             data = json.loads(f.read_text())
             people = data["people"]
             if not isinstance(people, list):
                 raise TypeError("people is not a list")
-            arr = _best_person(people, f.name)
+            frames.append(_people(people, f.name))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UnreadableInput(f"{f.name}: not OpenPose JSON ({exc})") from None
+    k = len(KEYPOINT_NAMES)
+    xy = np.full((len(files), k, 2), np.nan)
+    conf = np.zeros((len(files), k))
+    for i, arr in enumerate(track_person(frames)):
         if arr is not None:
             xy[i], conf[i] = _to_row(arr)
     return Keypoints(xy, conf, np.arange(len(files)) / float(fps), units="px",

@@ -6,13 +6,19 @@ applied, so every frame comes out upright as a player would show it.
 
 Timestamps are in **seconds from the first decoded frame** (the first frame is
 at 0.0), taken from each frame's presentation time so variable-frame-rate phone
-clips keep their real timing.
+clips keep their real timing. Many muxers round presentation times (often to the
+millisecond), which makes a 60 fps clip step 16, 17, 17 ms and read as 58.8 fps.
+When every timestamp of a file sits on the grid of the stream's declared rate
+within that rounding, the file is constant-rate: the declared rate is reported and
+each frame's time is put back on the grid (see :func:`constant_rate`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -21,7 +27,14 @@ import numpy as np
 
 from runform.errors import InputNotFound, UnreadableInput
 
-__all__ = ["VideoInfo", "probe_video", "iter_frames", "rotate_frame"]
+__all__ = ["VideoInfo", "FrameGrid", "probe_video", "iter_frames", "rotate_frame", "constant_rate"]
+
+#: Largest timestamp rounding accepted as rounding, in frames of the declared rate: more than
+#: a quarter frame off the grid is real timing (variable frame rate), not rounding.
+MAX_ROUNDING_FRAMES = 0.25
+#: Share of the grid's slots between the first and last frame that must hold a frame; fewer
+#: means the declared rate is not the frame rate (e.g. a field rate twice the frame rate).
+MIN_GRID_FILL = 0.9
 
 
 @dataclass(frozen=True)
@@ -38,7 +51,8 @@ class VideoInfo:
         Counter-clockwise display rotation in degrees as stored in the file
         (PyAV's ``VideoFrame.rotation``; one of -90, 0, 90, 180 in practice).
     fps : float
-        Nominal (average) frame rate of the file in Hz.
+        Frame rate in Hz: the stream's declared rate when the timestamps sit on its grid
+        (:func:`constant_rate`), else the container's average rate.
     frame_count : int
         Frame count from the container header, or an estimate
         ``round(duration_s * fps)`` when the header has none. The number of
@@ -57,6 +71,8 @@ class VideoInfo:
     frame_count: int
     duration_s: float
     codec: str
+    #: True when the timestamps sit on the declared rate's grid (:func:`constant_rate`).
+    constant_rate: bool = False
 
 
 def _check_exists(path: Path) -> None:
@@ -87,6 +103,91 @@ def _stream_fps(stream) -> float:
         if rate is not None and float(rate) > 0:
             return float(rate)
     return float("nan")
+
+
+@dataclass(frozen=True)
+class FrameGrid:
+    """The frame times of a constant-rate file.
+
+    Attributes
+    ----------
+    fps : float
+        The stream's declared frame rate in Hz.
+    start_s : float
+        Presentation time of the first frame in seconds on the stream's clock.
+    """
+
+    fps: float
+    start_s: float
+
+    def snap(self, time_s: float) -> float:
+        """Seconds from ``start_s`` to the grid slot nearest ``time_s`` (a stream time in s)."""
+        return round((time_s - self.start_s) * self.fps) / self.fps
+
+
+def constant_rate(path) -> FrameGrid | None:
+    """The frame grid when every timestamp of a video sits on its declared rate's grid.
+
+    Reads the packets' timestamps without decoding. A file counts as constant-rate when,
+    for the stream's guessed or average rate R (tried in that order): every timestamp is
+    within its own rounding (the greatest common step of the timestamps, at most a quarter
+    frame) of a slot ``start + n / R``, no two frames share a slot, and at least 90% of the
+    slots between the first and last frame hold a frame. Files whose timestamps are really
+    irregular (variable frame rate) fail the first test and keep their real timing.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Video file.
+
+    Returns
+    -------
+    FrameGrid or None
+        None for a variable-rate file, an unreadable one or one with fewer than 3 frames.
+    """
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return _grid(str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)  # probe and every decoding pass ask; the demux reads the whole file
+def _grid(path: str, size: int, mtime_ns: int) -> FrameGrid | None:
+    try:
+        container = av.open(path)
+    except (av.error.FFmpegError, OSError, ValueError):
+        return None
+    try:
+        if not container.streams.video:
+            return None
+        stream = container.streams.video[0]
+        time_base = stream.time_base
+        rates = [r for r in (stream.guessed_rate, stream.average_rate) if r is not None and r > 0]
+        pts: set[int] = set()
+        try:
+            for packet in container.demux(stream):
+                if packet.pts is not None and packet.size:  # size 0: the demuxer's flush packet
+                    pts.add(int(packet.pts))
+        except (av.error.FFmpegError, ValueError):
+            pass  # a truncated tail: judge the packets that were read
+    finally:
+        container.close()
+    if time_base is None or len(pts) < 3:
+        return None
+    ticks = np.array(sorted(pts), dtype=np.int64)
+    offsets = ticks - ticks[0]
+    rounding_s = float(np.gcd.reduce(offsets[1:]) * Fraction(time_base))
+    seconds = offsets * float(time_base)
+    for rate in rates:
+        fps = float(rate)
+        slot = np.rint(seconds * fps)
+        tolerance = min(rounding_s, MAX_ROUNDING_FRAMES / fps) + 1e-9
+        if (np.max(np.abs(seconds - slot / fps)) <= tolerance and np.all(np.diff(slot) > 0)
+                and len(slot) >= MIN_GRID_FILL * (slot[-1] + 1)):
+            return FrameGrid(fps=fps, start_s=float(ticks[0] * Fraction(time_base)))
+    return None
 
 
 def rotate_frame(image: np.ndarray, rotation: int | float) -> np.ndarray:
@@ -136,7 +237,8 @@ def probe_video(path) -> VideoInfo:
     _check_exists(path)
     container, stream = _open(path)
     try:
-        fps = _stream_fps(stream)
+        grid = constant_rate(path)
+        fps = grid.fps if grid is not None else _stream_fps(stream)
         duration = float("nan")
         if stream.duration is not None and stream.time_base is not None:
             duration = float(stream.duration * stream.time_base)
@@ -152,7 +254,7 @@ def probe_video(path) -> VideoInfo:
             count = int(round(duration * fps))
         return VideoInfo(path=path, width=int(w), height=int(h), rotation=rotation,
                          fps=fps, frame_count=count, duration_s=duration,
-                         codec=stream.codec_context.name)
+                         codec=stream.codec_context.name, constant_rate=grid is not None)
     finally:
         container.close()
 
@@ -186,7 +288,8 @@ def iter_frames(path, capture_fps: float | None = None,
     ------
     time_s : float
         Seconds since the first decoded frame (first frame is 0.0), from the
-        frame's presentation timestamp; ``index / fps`` when a frame has none.
+        frame's presentation timestamp put back on the declared rate's grid for a
+        constant-rate file (:func:`constant_rate`); ``index / fps`` when a frame has none.
     image : ndarray, shape (H, W, 3), uint8
         RGB frame, rotated upright per the file's display matrix.
 
@@ -200,8 +303,9 @@ def iter_frames(path, capture_fps: float | None = None,
     _check_exists(path)
     if capture_fps is not None and not (capture_fps > 0):
         raise ValueError(f"capture_fps must be positive, got {capture_fps}")
+    grid = constant_rate(path)
     container, stream = _open(path)
-    fps = _stream_fps(stream)
+    fps = grid.fps if grid is not None else _stream_fps(stream)
     scale = 1.0
     if capture_fps is not None and math.isfinite(fps):
         scale = fps / float(capture_fps)
@@ -227,6 +331,8 @@ def iter_frames(path, capture_fps: float | None = None,
                 raw_t = frame.time
                 if raw_t is None:
                     raw_t = index / fps if math.isfinite(fps) else float(index)
+                elif grid is not None:
+                    raw_t = grid.snap(raw_t)
                 index += 1
                 if t0 is None:
                     t0 = raw_t

@@ -103,7 +103,8 @@ def load_thresholds(toml_path: Path | str) -> Thresholds:
     Raises
     ------
     ConfigError
-        When the file cannot be read or parsed, a key is unknown or a value is not a number.
+        When the file cannot be read or parsed, a key is unknown, a value is not a finite
+        number, or the result fails :func:`check_thresholds`.
     """
     path = Path(toml_path)
     try:
@@ -119,10 +120,33 @@ def load_thresholds(toml_path: Path | str) -> Thresholds:
                           f"(known: {', '.join(sorted(known))})")
     values = {}
     for key, value in data.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"threshold {key} in {path.name} must be a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"threshold {key} in {path.name} must be a finite number, got {value!r}")
+        if key in ("min_strides", "max_cues") and value != int(value):
+            raise ConfigError(f"threshold {key} in {path.name} must be a whole number, got {value!r}")
         values[key] = int(value) if key in ("min_strides", "max_cues") else float(value)
-    return replace(Thresholds(), **values)
+    return check_thresholds(replace(Thresholds(), **values), path.name)
+
+
+def check_thresholds(t: Thresholds, source: str = "thresholds") -> Thresholds:
+    """Return ``t`` when its values can be meant; raise ConfigError (naming ``source``) otherwise.
+
+    Every amber threshold must come before its red one (below it where high is bad, above
+    it where low is bad; equal leaves no amber band), counts must not be negative and
+    probabilities and fractions must lie in [0, 1].
+    """
+    for metric, (a_name, r_name, high_bad) in _BANDED.items():
+        amber, red = getattr(t, a_name), getattr(t, r_name)
+        if (amber > red) if high_bad else (amber < red):
+            raise ConfigError(f"{source}: {a_name} = {amber:g} must be {'at most' if high_bad else 'at least'} "
+                              f"{r_name} = {red:g} ({metric}: amber comes before red)")
+    for name in ("min_strides", "max_cues", "cadence_increase"):
+        if getattr(t, name) < 0:
+            raise ConfigError(f"{source}: {name} must not be negative, got {getattr(t, name):g}")
+    for name in ("overstride_probability_cut", "overstride_min_fraction"):
+        if not 0.0 <= getattr(t, name) <= 1.0:
+            raise ConfigError(f"{source}: {name} must be between 0 and 1, got {getattr(t, name):g}")
+    return t
 
 
 #: metric -> (amber field, red field, True when high values are bad)
@@ -377,4 +401,4 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
     return {"cues": cues, "more": [c["id"] for _, c in found[t.max_cues:]], "withheld": withheld, "bands": bands}
 
 
-__all__ = ["BAND_RGB", "Thresholds", "load_thresholds", "band", "band_text", "is_overstride", "coaching_cues"]
+__all__ = ["BAND_RGB", "Thresholds", "load_thresholds", "check_thresholds", "band", "band_text", "is_overstride", "coaching_cues"]

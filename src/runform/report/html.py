@@ -58,6 +58,7 @@ QUALITY_MEANING = {
     "not_side_on": "The camera is not side-on: sagittal angles are underestimated; angle-based cues are withheld.",
     "too_few_strides_left": "Few left contacts: left-side medians are uncertain.",
     "too_few_strides_right": "Few right contacts: right-side medians are uncertain.",
+    "trc_units": "The TRC file's Units header did not fit the body size; distances were read in the unit that did.",
 }
 
 _SIDE_COLOUR = {"left": "#1f77b4", "right": "#d62728"}
