@@ -35,11 +35,13 @@ KEYPOINT_NAMES: tuple[str, ...] = (
     "left_toe",
     "right_toe",
     # Measured on the person mask (video only; runform.pose.silhouette): the shank's joint
-    # centres and the lowest point under each foot.
+    # centres, the rear end of the shoe's bottom and the lowest point under each foot.
     "left_knee_silhouette",
     "right_knee_silhouette",
     "left_ankle_silhouette",
     "right_ankle_silhouette",
+    "left_heel_silhouette",
+    "right_heel_silhouette",
     "left_sole",
     "right_sole",
 )

@@ -72,14 +72,15 @@ def test_foot_sole_is_the_lowest_point_under_the_foot(sole_y):
     shoe = np.array([[150.0, sole_y - 40], [260.0, sole_y - 25], [262.0, sole_y], [150.0, sole_y]])
     cv2.fillPoly(mask, [np.round(shoe * 16).astype(np.int32)], 255, lineType=cv2.LINE_AA, shift=4)
     foot = np.array([[155.0, sole_y - 12], [255.0, sole_y - 10], [170.0, sole_y - 45]])  # heel, toe, ankle
-    found = foot_sole(mask / 255.0, foot, shank_length=150.0)
+    found, heel = foot_sole(mask / 255.0, foot, shank_length=150.0)
     assert abs(found[1] - sole_y) < 1.5
     assert 150.0 <= found[0] <= 262.0
+    assert abs(heel[0] - 150.0) <= 1.5  # the shoe's rear end (the heel landmark is at x 155)
 
 
 def test_foot_sole_needs_a_foot():
     mask = np.zeros((100, 100))
-    assert np.isnan(foot_sole(mask, np.array([[10.0, 10.0], [30.0, 12.0]]), 80.0)).all()
+    assert np.isnan(foot_sole(mask, np.array([[10.0, 10.0], [30.0, 12.0], [15.0, 5.0]]), 80.0)).all()
     assert np.isnan(foot_sole(mask, np.full((3, 2), np.nan), 80.0)).all()
 
 

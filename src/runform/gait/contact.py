@@ -41,9 +41,9 @@ class TouchConfig:
     Attributes
     ----------
     search_s : tuple of float
-        Window (s) around the heel's forward peak in which the descent starts: the foot
-        touches down after it stops moving forward; the lower end allows for the peak's
-        own noise.
+        Window (s) around the heel's forward peak in which the sole's descent starts (its
+        highest point): the foot falls through late swing, before and after it stops moving
+        forward.
     stance_s : float
         End (s after the peak) of the frames fitted for touchdown: 200 ms takes in the first
         stance frames of any running contact (touchdown comes up to ~100 ms after the peak).
@@ -64,7 +64,7 @@ class TouchConfig:
         later break is an occluded or merged sole.
     """
 
-    search_s: tuple[float, float] = (-0.04, 0.1)
+    search_s: tuple[float, float] = (-0.1, 0.1)
     stance_s: float = 0.2
     level_window_s: tuple[float, float] = (0.1, 0.2)
     min_contact_s: float = 0.06

@@ -99,6 +99,20 @@ def foot_flat_offsets(kp: Keypoints, stances, direction: int) -> dict[str, float
     return out
 
 
+def hip_reference(kp: Keypoints, near_side: str | None, pel: np.ndarray) -> np.ndarray:
+    """(frames, 2) hip position that heel-ahead-of-hip is measured from.
+
+    The near hip where the camera sees one side (video): a clinician measures from the near
+    greater trochanter, the far hip is hidden and MediaPipe puts it 20 px behind the near one
+    on the annotated real clip. Without pelvic rotation both project onto the pelvis centre,
+    which motion capture (no near side) uses.
+    """
+    if near_side is None or not kp.has(f"{near_side}_hip"):
+        return pel
+    near = kp.point(f"{near_side}_hip")
+    return np.where(np.isfinite(near), near, pel)
+
+
 def _next_ic(stances, i: int, same: bool):
     s = stances[i]
     for o in stances[i + 1:]:
@@ -145,6 +159,7 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[dict]:
     t, d, leg = kp.time_s, geom.direction, geom.leg_length
     leg_ok = np.isfinite(leg) and leg > 0
     pel = pelvis(kp)
+    hip_ref = hip_reference(kp, geom.near_side, pel)
     mid_hip = kp.midpoint("left_hip", "right_hip")
     mid_hip = np.where(np.isfinite(mid_hip), mid_hip, pel)
     mid_sh = kp.midpoint("left_shoulder", "right_shoulder")
@@ -172,7 +187,10 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[dict]:
             fl = flexion_angle(hip[sel], knee[sel], ankle[sel])
             fl = fl[np.isfinite(fl)]
             peak = max(knee_ic, float(fl.max())) if fl.size else knee_ic
-        ahead = d * (_at(heel, t, ic)[0] - _at(pel, t, ic)[0])
+        # The shoe's rear end on the silhouette where measured (MediaPipe's heel sits inside the shoe).
+        heel_edge = _at(kp.point(f"{f}_heel_silhouette"), t, ic)
+        heel_ic = heel_edge if np.all(np.isfinite(heel_edge)) else _at(heel, t, ic)
+        ahead = d * (heel_ic[0] - _at(hip_ref, t, ic)[0])
         trunk = _num(angle_from_vertical(_at(mid_sh, t, ic) - _at(mid_hip, t, ic), d, up=True))
         contra, same = _next_ic(stances, i, False), _next_ic(stances, i, True)
         contact = s.to_time_s - ic if s.to_time_s is not None else None

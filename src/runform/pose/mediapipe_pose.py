@@ -106,7 +106,7 @@ def _add_silhouette(xy: np.ndarray, conf: np.ndarray, mask: np.ndarray, config: 
         if not np.all(np.isfinite(point)):
             continue
         side, part = name.split("_", 1)
-        seeds = ("knee", "ankle") if part != "sole" else ("heel", "toe")
+        seeds = ("heel", "toe") if part in ("sole", "heel_silhouette") else ("knee", "ankle")
         xy[INDEX[name]] = point
         conf[INDEX[name]] = min(conf[INDEX[f"{side}_{j}"]] for j in seeds)
 

@@ -110,7 +110,7 @@ def lowpass(x: np.ndarray, fs: float, cutoff_hz: float, order: int = 4) -> np.nd
 
 _LEG_JOINTS = ("knee", "ankle", "heel", "toe")
 #: Measured on the mask seeded by the same frame's leg landmarks: they follow a leg swap.
-_LEG_SILHOUETTE = ("knee_silhouette", "ankle_silhouette", "sole")
+_LEG_SILHOUETTE = ("knee_silhouette", "ankle_silhouette", "heel_silhouette", "sole")
 
 
 def find_leg_swaps(xy: np.ndarray, ratio: float = 0.25) -> np.ndarray:
