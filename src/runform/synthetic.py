@@ -175,7 +175,7 @@ def _touch_leg_model(p: GaitParams) -> LegModel:
             m = measure_contact(leg)
             err = want - _touch_angles(leg, m["first_touch_s"])
             lead_err = p.heel_lead_s - m["heel_peak_lead_s"]
-            if np.max(np.abs(err)) < r(0.03) and abs(lead_err) < 3e-4:
+            if np.max(np.abs(err)) < r(0.04) and abs(lead_err) < 5e-4:
                 return leg, m
             ask = ask + err
             slope = 1.0
@@ -298,7 +298,7 @@ def generate_run(params: GaitParams | None = None) -> tuple[Keypoints, dict]:
     truth IC: ``first_touch_s``, ``last_touch_s``, ``heel_peak_lead_s`` (heel's
     forward peak rel. pelvis to truth IC), ``heel_peak_lead_to_first_touch_s``,
     ``shank_rate_at_first_touch_deg_per_pct`` and ``_deg_s``, and the solved knobs
-    ``heel_catch_frac`` and ``knee_lead_s``) and ``params``.
+    ``heel_catch_frac``, ``knee_lead_s`` and ``thigh_retraction_in_lead_deg``) and ``params``.
     """
     p = params or GaitParams()
     leg = _leg_model(p)
@@ -347,7 +347,9 @@ def generate_run(params: GaitParams | None = None) -> tuple[Keypoints, dict]:
                          "heel_peak_lead_to_first_touch_s": contact["heel_peak_lead_s"],
                          "shank_rate_at_first_touch_deg_per_pct": contact["shank_rate_deg_per_pct"],
                          "shank_rate_at_first_touch_deg_s": 100.0 * contact["shank_rate_deg_per_pct"] / p.stride_s,
-                         "heel_catch_frac": float(leg.cf), "knee_lead_s": leg.knee_lead_s},
+                         "heel_catch_frac": float(leg.cf), "knee_lead_s": leg.knee_lead_s,
+                         "thigh_retraction_in_lead_deg": None if leg.lead_retraction is None
+                         else float(np.degrees(leg.lead_retraction))},
              "params": asdict(p)}
     return kp, truth
 

@@ -127,6 +127,7 @@ class LegModel:
         ret_a = -vx / (thigh * np.cos(th_ic) + shank * np.cos(sh_ic))
         self.ret_a, self.ret_w, self.lead_mode = 0.0, 0.0, knee_lead_s is not None
         self.knee_lead_s = knee_lead_s
+        self.lead_retraction = None  # lead mode: thigh retraction after terminal swing (rad)
         sw_s = (1.0 - duty) * stride_s
         self.sw_knots_thigh = self.sw_knots_knee = self.sw_knots_beta = self.sw_knots
         self.steer_knots = [0.0, 0.72, 0.92, 1.0]
@@ -157,6 +158,7 @@ class LegModel:
                 self.sw_thigh = [th_to[0], 0.5 * (th_to[0] + peak), peak, th_ic_ + hold, th_ic_]
                 if self._swing_clear(u_k, sw_s):
                     break
+            self.lead_retraction = hold
         else:
             # Blended in over a window solved so that the heel's forward peak relative
             # to the hip falls retraction_s before contact (at most ~25 ms: the knee's
