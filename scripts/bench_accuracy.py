@@ -13,9 +13,14 @@ metrics -> verdict) on each video and prints, per video and overall:
 - error of each per-stance metric (mean absolute and mean signed);
 - whether the overstriding verdict matches the truth label.
 
-Usage: ``python scripts/bench_accuracy.py [--videos sample_videos] [--only NAME]
+Usage: ``python scripts/bench_accuracy.py [--videos sample_videos | --renders DIR] [--only NAME]
 [--cache DIR] [--json results.json]``. Exit code 1 when a sample misses the
 acceptance targets (detection >= 99%, IC median |error| <= 1 frame, shin MAE <= 3 deg).
+
+``--renders DIR`` runs on a folder written by ``scripts/make_test_renders.py`` (issue 11:
+truth IC at the sole's first touch, heel leads 25-85 ms, a calf, vertical structures, a
+tilted camera) and adds a table of each clip's contact timing, calf and camera next to
+the signed IC and shin errors.
 """
 
 from __future__ import annotations
@@ -154,7 +159,20 @@ def evaluate_sample(video: Path, truth: dict, cache_dir: Path | None = None) -> 
         "verdict_text": verdict_text, "overstriding_probability": probability,
         "verdict_matches": verdict is not None and verdict == bool(truth["overstriding"]),
         "quality": sorted(analysis.quality),
+        "render": render_info(truth),
     }
+
+
+def render_info(truth: dict) -> dict | None:
+    """Contact timing, calf and camera of a test render (None for the bundled samples)."""
+    c = truth.get("contact")
+    if not c or not str(truth.get("ic_definition", "")).startswith("first ground touch"):
+        return None
+    cam = truth.get("camera") or {}
+    return {"heel_lead_ms": 1000.0 * c["heel_peak_lead_s"], "shank_rate_deg_per_pct": c["shank_rate_at_first_touch_deg_per_pct"],
+            "calf": (truth.get("scene") or {}).get("calf"), "roll_deg": cam.get("roll_deg", 0.0),
+            "pitch_deg": cam.get("pitch_deg", 0.0), "true_shin_deg": float(np.median([s["shin_angle_ic_deg"]
+                                                                                       for s in truth["stances"]]))}
 
 
 def failures(result: dict, targets: Targets = Targets()) -> list[str]:
@@ -204,6 +222,26 @@ def print_results(results: list[dict]) -> None:
     console.print(t)
 
 
+def print_renders(results: list[dict]) -> None:
+    """The test renders' knobs beside the signed errors they are meant to expose."""
+    t = Table(title="Test renders (truth IC = first touch): knobs and signed errors")
+    for col in ("video", "heel lead", "shank rate", "calf", "camera", "true shin", "IC err med (bias)",
+                "shin err MAE (bias)", "overstride MAE (bias)", "verdict (true)"):
+        t.add_column(col)
+    for r in results:
+        k = r.get("render")
+        if not k:
+            continue
+        m, o = r["metrics"]["shin_angle_ic_deg"], r["metrics"]["overstride_pct_leg"]
+        cam = "level" if not (k["roll_deg"] or k["pitch_deg"]) else f"roll {k['roll_deg']:+.0f}, pitch {k['pitch_deg']:+.0f}"
+        t.add_row(r["video"], f"{k['heel_lead_ms']:.0f} ms", f"{k['shank_rate_deg_per_pct']:.2f} deg/%",
+                  "capsule" if k["calf"] is None else f"{k['calf']:.1f}", cam, f"{k['true_shin_deg']:.1f}",
+                  f"{_f(r['ic']['median_abs_ms'])} ({_f(r['ic']['bias_ms'], 1, ' ms')})",
+                  f"{_f(m['mae'], 1)} ({_f(m['bias'], 1, ' deg')})", f"{_f(o['mae'], 1)} ({_f(o['bias'], 1, ' %')})",
+                  f"{r['verdict_text']} p={_f(r['overstriding_probability'], 2)} ({r['overstriding_true']})")
+    console.print(t)
+
+
 def overall(results: list[dict]) -> dict:
     """Pooled figures over all samples (means of per-sample values, weighted by contacts)."""
     w = np.asarray([max(r["contacts_matched"], 1) for r in results], float)
@@ -222,11 +260,15 @@ def overall(results: list[dict]) -> dict:
 @click.command()
 @click.option("--videos", type=click.Path(path_type=Path, file_okay=False), default=ROOT / "sample_videos",
               show_default=True)
+@click.option("--renders", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="A folder from scripts/make_test_renders.py (replaces --videos; adds the test-render table).")
 @click.option("--only", default=None, help="Only samples whose name contains this.")
 @click.option("--cache", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Keep MediaPipe pose caches here (reruns skip pose estimation).")
 @click.option("--json", "json_out", type=click.Path(path_type=Path, dir_okay=False), default=None)
-def main(videos: Path, only: str | None, cache: Path | None, json_out: Path | None) -> None:
+def main(videos: Path, renders: Path | None, only: str | None, cache: Path | None, json_out: Path | None) -> None:
+    if renders is not None:
+        videos = renders
     truths = sorted(videos.glob("*.truth.json"))
     if only:
         truths = [p for p in truths if only in p.name]
@@ -244,6 +286,8 @@ def main(videos: Path, only: str | None, cache: Path | None, json_out: Path | No
         console.print(f"analyzing {video.name} ...")
         results.append(evaluate_sample(video, truth, cache_dir))
     print_results(results)
+    if renders is not None:
+        print_renders(results)
     summary = overall(results)
     console.print(summary)
     bad = {r["video"]: failures(r) for r in results if failures(r)}

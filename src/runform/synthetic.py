@@ -9,6 +9,15 @@ curve, whose value at initial contact (IC) is solved from the requested shin,
 knee and foot angles. Swing joint angles are smooth keyframed curves matched to
 the stance state at toe-off (TO) and IC. The left leg runs half a cycle behind.
 
+Contact timing (``heel_lead_s``, ``shank_rate_ic_deg_per_pct``). Left unset, the runner
+is the older model: truth IC is the model's nominal contact, which precedes the
+foot's first touch of the ground by 9-11 ms on the bundled samples (the joint angles
+are time-smoothed), and the heel's forward peak leads that touch by ~35 ms. With
+``heel_lead_s`` set, truth IC *is* the first touch of the sole on the ground (and
+truth TO the toe leaving it), measured on the drawn geometry by
+:mod:`runform.synthetic_contact`; the requested shin, knee and foot angles, the heel
+lead and the shank's rotation rate all hold at that instant (solved numerically).
+
 Output keypoints use image-style coordinates: ``x = direction * X``, ``y = -Y``
 (metres, y down, ground at y = 0, body at negative y).
 """
@@ -41,6 +50,18 @@ class GaitParams:
     foot_pitch_to_deg: float = -45.0  #: heel->toe pitch at toe-off (heel up)
     thigh_swing_extra_deg: float = 8.0  #: thigh flexion beyond IC before retraction
     retraction_s: float = 0.025  #: heel's forward peak (rel. pelvis) to IC, s; 0 = peak at IC
+    #: Heel's forward peak (rel. pelvis) to the first ground touch (true IC), s. None: older
+    #: model (``retraction_s``; truth IC at the nominal contact). Real: RBDS/RIC mean curves
+    #: median 2.9 % of the stride, p5-p95 0.8-4.2 % (6-30 ms at 0.73 s; max 36 ms), ~60-85 ms
+    #: on the annotated treadmill runner (scripts/population_contact_ranges.py). The model
+    #: reaches ~20-30 ms (with joint_smoothing_s 0.006; ~30-40 at 0.012) up to ~110 ms.
+    heel_lead_s: float | None = None
+    #: Shank rotation through the first touch, deg per 1 % of the stride ((+1 %) - (-1 %)) / 2,
+    #: negative = turning back). None: what the model gives (-2.2 to -3.9; the bundled samples
+    #: -2.6 to -2.8). RBDS/RIC (105 rows): median -1.65, p5-p95 -2.38 to -0.14. Needs
+    #: ``heel_lead_s``; solved through the heel catch fraction (0-0.95 of belt speed), so the
+    #: slow end is out of reach for some runners (a ValueError says the reach).
+    shank_rate_ic_deg_per_pct: float | None = None
     heel_catch_s: float = 0.03  #: early-stance time over which the heel's forward slide stops
     heel_catch_frac: float = 0.0  #: heel speed over the belt at IC, fraction of belt speed
     joint_smoothing_s: float = 0.012  #: s.d. (s) of the Gaussian time-smoothing of joint angles
@@ -61,6 +82,18 @@ class GaitParams:
             raise ValueError("duty_factor must be in [0.15, 0.5)")
         if self.cadence_spm <= 0 or self.fps <= 0 or self.duration_s <= 0 or self.height_m <= 0:
             raise ValueError("cadence_spm, fps, duration_s and height_m must be positive")
+        if self.heel_lead_s is not None and not 0.005 <= self.heel_lead_s <= 0.15:
+            raise ValueError("heel_lead_s must be in [0.005, 0.15] s")
+        if self.shank_rate_ic_deg_per_pct is not None:
+            if self.heel_lead_s is None:
+                raise ValueError("shank_rate_ic_deg_per_pct needs heel_lead_s (the first-touch model)")
+            if not -4.0 <= self.shank_rate_ic_deg_per_pct <= 0.0:
+                raise ValueError("shank_rate_ic_deg_per_pct must be in [-4, 0]")
+
+    @property
+    def touch_model(self) -> bool:
+        """True when truth IC is the first ground touch (``heel_lead_s`` set)."""
+        return self.heel_lead_s is not None
 
     # Winter's anthropometric fractions of height.
     @property
@@ -80,30 +113,101 @@ class GaitParams:
         return 120.0 / self.cadence_spm
 
 
+def _make_leg(p: GaitParams, ask, knee_lead_s=None, catch_frac=None) -> LegModel:
+    r = np.radians
+    return LegModel(
+        thigh=p.thigh_m, shank=p.shank_m, foot=p.foot_m, ankle_x=0.22 * p.foot_m,
+        ankle_h=0.039 * p.height_m, duty=p.duty_factor, stride_s=p.stride_s,
+        shin_ic=ask[0], knee_ic=ask[1], pitch_ic=ask[2], knee_to=r(p.knee_flexion_to_deg),
+        pitch_to=r(p.foot_pitch_to_deg), knee_stance_pk=r(p.knee_flexion_stance_peak_deg),
+        knee_swing_pk=r(p.knee_flexion_swing_peak_deg),
+        thigh_swing_extra=r(p.thigh_swing_extra_deg), retraction_s=p.retraction_s,
+        catch_s=p.heel_catch_s, catch_frac=p.heel_catch_frac if catch_frac is None else catch_frac,
+        smooth_s=p.joint_smoothing_s, knee_lead_s=knee_lead_s)
+
+
 def _leg_model(p: GaitParams) -> LegModel:
     """The leg model whose (time-smoothed) IC shin, knee and foot angles are the requested ones.
 
     Smoothing the joint angles moves their values at IC by a degree or two, so the
     keyframe targets are corrected by fixed-point iteration until they match.
     """
+    if p.touch_model:
+        return _touch_leg_model(p)
     r = np.radians
     want = np.array([r(p.shin_angle_ic_deg), r(p.knee_flexion_ic_deg), r(p.foot_strike_angle_ic_deg)])
     ask = want.copy()
     for _ in range(4):
-        leg = LegModel(
-            thigh=p.thigh_m, shank=p.shank_m, foot=p.foot_m, ankle_x=0.22 * p.foot_m,
-            ankle_h=0.039 * p.height_m, duty=p.duty_factor, stride_s=p.stride_s,
-            shin_ic=ask[0], knee_ic=ask[1], pitch_ic=ask[2], knee_to=r(p.knee_flexion_to_deg),
-            pitch_to=r(p.foot_pitch_to_deg), knee_stance_pk=r(p.knee_flexion_stance_peak_deg),
-            knee_swing_pk=r(p.knee_flexion_swing_peak_deg),
-            thigh_swing_extra=r(p.thigh_swing_extra_deg), retraction_s=p.retraction_s,
-            catch_s=p.heel_catch_s, catch_frac=p.heel_catch_frac, smooth_s=p.joint_smoothing_s)
+        leg = _make_leg(p, ask)
         th, kn, pitch = (float(v[0]) for v in leg.angles(np.array([0.0])))
         err = want - np.array([th - kn, kn, pitch])
         if p.joint_smoothing_s <= 0 or np.max(np.abs(err)) < r(0.05):
             break
         ask = ask + err
     return leg
+
+
+def _touch_angles(leg: LegModel, touch: float) -> np.ndarray:
+    """Shin, knee flexion and heel->toe pitch (rad) of the drawn leg at ``touch`` (s after nominal)."""
+    (kx, ky), (ax, ay), (hx, hy), (tx, ty) = leg.points(np.array([touch / leg.stride_s]), 0.0, 0.0)
+    th, kn, _ = leg.angles(np.array([touch / leg.stride_s]))
+    return np.array([float(np.arctan2(ax - kx, ky - ay)[0]), float(kn[0]),
+                     float(np.arctan2(ty - hy, tx - hx)[0])])
+
+
+def _touch_leg_model(p: GaitParams) -> LegModel:
+    """Lead-mode leg whose angles, heel lead and shank rate hold at the first ground touch.
+
+    Knobs: the keyframe IC angles (fixed point) and the knee's extension lead (heel
+    lead, secant) for a given heel catch fraction; around that, the catch fraction
+    (a heel still sliding forward at contact slows the shank) by bisection on [0, 0.95]
+    when a shank rate is requested.
+    """
+    from .synthetic_contact import measure_contact
+
+    r = np.radians
+    want = np.array([r(p.shin_angle_ic_deg), r(p.knee_flexion_ic_deg), r(p.foot_strike_angle_ic_deg)])
+
+    def solve(cf: float):
+        ask, lead_ask, prev = want.copy(), float(p.heel_lead_s), None
+        for _ in range(25):
+            leg = _make_leg(p, ask, knee_lead_s=lead_ask, catch_frac=cf)
+            m = measure_contact(leg)
+            err = want - _touch_angles(leg, m["first_touch_s"])
+            lead_err = p.heel_lead_s - m["heel_peak_lead_s"]
+            if np.max(np.abs(err)) < r(0.04) and abs(lead_err) < 5e-4:
+                return leg, m
+            ask = ask + err
+            slope = 1.0
+            if prev is not None and abs(lead_ask - prev[0]) > 1e-6:
+                slope = float(np.clip((m["heel_peak_lead_s"] - prev[1]) / (lead_ask - prev[0]), 0.3, 3.0))
+            prev = (lead_ask, m["heel_peak_lead_s"])
+            lead_ask = float(np.clip(lead_ask + lead_err / slope, 0.002, 0.5 * (1 - p.duty_factor) * p.stride_s))
+        raise ValueError(f"heel lead {p.heel_lead_s * 1e3:.0f} ms and the IC angles did not converge "
+                         f"(lead {m['heel_peak_lead_s'] * 1e3:.1f} ms)")
+
+    rate_want = p.shank_rate_ic_deg_per_pct
+    if rate_want is None:
+        return solve(float(p.heel_catch_frac))[0]
+    lo, hi = 0.0, 0.95
+    r_lo = solve(lo)[1]["shank_rate_deg_per_pct"]
+    r_hi = solve(hi)[1]["shank_rate_deg_per_pct"]
+    if not r_lo - 0.02 <= rate_want <= r_hi + 0.02:
+        raise ValueError(f"shank rate {rate_want} deg/% is out of this runner's reach "
+                         f"({r_lo:.2f} to {r_hi:.2f} deg/% over heel catch 0-0.95)")
+    for _ in range(30):  # the rate rises (slows) monotonically with the catch fraction
+        cf = float(np.clip(lo + (rate_want - r_lo) * (hi - lo) / (r_hi - r_lo), lo, hi))
+        if min(cf - lo, hi - cf) < 0.05 * (hi - lo):
+            cf = 0.5 * (lo + hi)  # keep the bracket shrinking on both sides
+        leg, m = solve(cf)
+        got = m["shank_rate_deg_per_pct"]
+        if abs(got - rate_want) < 0.02:
+            return leg
+        if got < rate_want:
+            lo, r_lo = cf, got
+        else:
+            hi, r_hi = cf, got
+    raise ValueError(f"shank rate {rate_want} deg/% did not converge")
 
 
 def _t0(p: GaitParams) -> float:
@@ -189,8 +293,12 @@ def generate_run(params: GaitParams | None = None) -> tuple[Keypoints, dict]:
 
     Truth: ``events`` and ``stances`` (one per contact fully inside the record,
     sorted by IC time) with angles measured from the noise-free geometry at the
-    exact IC time, plus ``cadence_spm``, ``leg_length_m``, ``speed_mps`` and
-    ``params``.
+    exact IC time, plus ``cadence_spm``, ``leg_length_m``, ``speed_mps``,
+    ``ic_definition``, ``contact`` (measured on the geometry, times relative to
+    truth IC: ``first_touch_s``, ``last_touch_s``, ``heel_peak_lead_s`` (heel's
+    forward peak rel. pelvis to truth IC), ``heel_peak_lead_to_first_touch_s``,
+    ``shank_rate_at_first_touch_deg_per_pct`` and ``_deg_s``, and the solved knobs
+    ``heel_catch_frac``, ``knee_lead_s`` and ``thigh_retraction_in_lead_deg``) and ``params``.
     """
     p = params or GaitParams()
     leg = _leg_model(p)
@@ -203,14 +311,21 @@ def generate_run(params: GaitParams | None = None) -> tuple[Keypoints, dict]:
     kp = Keypoints(xy, conf, t, units="m",
                    meta={"source": "synthetic", "params": asdict(p)})
 
+    from .synthetic_contact import measure_contact
+
+    contact = measure_contact(leg)
+    # Truth IC / TO: the model's nominal contact, or (touch model) the sole's first touch of
+    # the ground and the toe leaving it, measured on the drawn geometry.
+    ic_shift = contact["first_touch_s"] if p.touch_model else 0.0
+    to_shift = contact["last_touch_s"] if p.touch_model else p.duty_factor * p.stride_s
     events, stances = [], []
     T, t0 = p.stride_s, _t0(p)
     t_end = t[-1] if n else 0.0
     for foot, off in (("right", 0.0), ("left", 0.5)):
         k = int(np.floor((0.0 - t0) / T - off)) - 1
         while True:
-            ic = t0 + (k + off) * T
-            to = ic + p.duty_factor * T
+            nominal = t0 + (k + off) * T
+            ic, to = nominal + ic_shift, nominal + to_shift
             k += 1
             if ic > t_end:
                 break
@@ -224,6 +339,17 @@ def generate_run(params: GaitParams | None = None) -> tuple[Keypoints, dict]:
     stances.sort(key=lambda e: e["ic_time_s"])
     truth = {"events": events, "stances": stances, "cadence_spm": float(p.cadence_spm),
              "leg_length_m": p.thigh_m + p.shank_m, "speed_mps": float(leg.v),
+             "ic_definition": "first ground touch of the sole" if p.touch_model
+             else "model's nominal contact (the sole touches first_touch_s later)",
+             "contact": {"first_touch_s": contact["first_touch_s"] - ic_shift,
+                         "last_touch_s": contact["last_touch_s"] - ic_shift,
+                         "heel_peak_lead_s": contact["heel_peak_lead_s"] - (contact["first_touch_s"] - ic_shift),
+                         "heel_peak_lead_to_first_touch_s": contact["heel_peak_lead_s"],
+                         "shank_rate_at_first_touch_deg_per_pct": contact["shank_rate_deg_per_pct"],
+                         "shank_rate_at_first_touch_deg_s": 100.0 * contact["shank_rate_deg_per_pct"] / p.stride_s,
+                         "heel_catch_frac": float(leg.cf), "knee_lead_s": leg.knee_lead_s,
+                         "thigh_retraction_in_lead_deg": None if leg.lead_retraction is None
+                         else float(np.degrees(leg.lead_retraction))},
              "params": asdict(p)}
     return kp, truth
 

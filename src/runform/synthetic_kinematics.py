@@ -12,6 +12,24 @@ from scipy.interpolate import PchipInterpolator
 #: Shape of the foot's roll onto the ground after IC: pitch = pitch_ic (1-w)^2 (1+a w)
 #: over w in [0, 1] of the roll; a = 1.4 starts at 0.6x and peaks at 1.4x the mean rate.
 ROLL_SHAPE = 1.4
+#: Lead mode (``knee_lead_s``): the knee's late-swing extension ends this much (rad) short
+#: of its IC flexion and flexes back into contact. RBDS/RIC mean curves (53 runners):
+#: median 1.2 deg, p90 2.6 deg, the minimum 2 % of the stride before IC.
+KNEE_DIP = 0.026
+#: Lead mode: least height of the thigh's forward peak above its IC angle (rad); RBDS/RIC:
+#: 12.1 deg (median; p10-p90 7.6-15.7), 20 % of the stride before IC.
+THIGH_PEAK_MIN = np.radians(12.0)
+#: Lead mode: the thigh's retraction from the end of terminal swing to IC, rad per 1 % of
+#: the stride in that window. RBDS/RIC mean curves: the thigh is 4.5 deg (median) above its IC
+#: angle 10 % of the stride before IC. Retracting the extended leg is also what lowers the foot
+#: onto the belt; with a fixed small retraction a long lead left the foot skimming the belt.
+THIGH_RETRACT = np.radians(0.45)
+#: Lead mode: the heel's least height at the end of terminal swing, HEEL_CLEAR_SPEED x the time
+#: left to contact, at most HEEL_CLEAR_MAX (m): the heel then comes down onto the belt at a
+#: few tenths of a m/s (the annotated treadmill runner's heel drops 5-12 px, ~1.5-3.5 cm, in
+#: the last 33 ms frame before touch).
+HEEL_CLEAR_SPEED = 0.5
+HEEL_CLEAR_MAX = 0.02
 
 
 def keyframe(u, knots, values):
@@ -39,7 +57,7 @@ class LegModel:
     def __init__(self, *, thigh, shank, foot, ankle_x, ankle_h, duty, stride_s,
                  shin_ic, knee_ic, pitch_ic, knee_to, pitch_to, knee_stance_pk,
                  knee_swing_pk, thigh_swing_extra, retraction_s=0.0, catch_s=0.0,
-                 catch_frac=0.0, smooth_s=0.0):
+                 catch_frac=0.0, smooth_s=0.0, knee_lead_s=None):
         self.T, self.S, self.Lf, self.ax, self.ah = thigh, shank, foot, ankle_x, ankle_h
         self.duty, self.stride_s = duty, stride_s
         self.ts = duty * stride_s
@@ -102,24 +120,76 @@ class LegModel:
         self.sw_knee = [kn_to[0], knee_swing_pk, knee_ic + 0.7 * (knee_swing_pk - knee_ic), knee_ic]
         self.sw_beta = [be_to[0], np.radians(15.0), np.radians(15.0), be_ic]
         # Late-swing retraction: the thigh extends before IC at the rate that makes
-        # the heel's horizontal velocity relative to the hip continuous at IC (C1),
-        # blended in over a window solved so that the heel's forward peak relative
-        # to the hip falls retraction_s before contact.
-        self.ret_a, self.ret_w = 0.0, 0.0
-        if retraction_s > 0:
-            _, (hx0, _), _, _ = self._foot_stance(np.array([0.0, 1e-5]))
-            vx = (hx0[1] - hx0[0]) / (1e-5 * self.ts)  # heel x velocity rel. hip
-            sh_ic = th_ic - knee_ic
-            self.ret_a = -vx / (thigh * np.cos(th_ic) + shank * np.cos(sh_ic))
-            sw_s = (1.0 - duty) * stride_s
-            lo, hi = 1e-3, 0.9 * sw_s
-            for _ in range(40):
-                self.ret_w = 0.5 * (lo + hi)
-                if self._heel_peak_lead() > retraction_s:
-                    hi = self.ret_w
-                else:
-                    lo = self.ret_w
+        # the heel's horizontal velocity relative to the hip continuous at IC (C1).
+        _, (hx0, _), _, _ = self._foot_stance(np.array([0.0, 1e-5]))
+        vx = (hx0[1] - hx0[0]) / (1e-5 * self.ts)  # heel x velocity rel. hip
+        sh_ic = th_ic - knee_ic
+        ret_a = -vx / (thigh * np.cos(th_ic) + shank * np.cos(sh_ic))
+        self.ret_a, self.ret_w, self.lead_mode = 0.0, 0.0, knee_lead_s is not None
+        self.knee_lead_s = knee_lead_s
+        self.lead_retraction = None  # lead mode: thigh retraction after terminal swing (rad)
+        sw_s = (1.0 - duty) * stride_s
+        self.sw_knots_thigh = self.sw_knots_knee = self.sw_knots_beta = self.sw_knots
+        self.steer_knots = [0.0, 0.72, 0.92, 1.0]
+        if self.lead_mode:
+            # Lead mode: the standard swing keyframes run in the first u_k of the swing and
+            # end, stationary, knee_lead_s before IC ("terminal swing" done) with the knee
+            # KNEE_DIP short of its IC flexion and the thigh `hold` short of its IC angle.
+            # The thigh then retracts (THIGH_RETRACT) and the knee flexes slightly into
+            # contact, so the heel drifts back relative to the hip: its forward peak sits at
+            # u_k, and knee_lead_s sets it (runform.synthetic solves it on the smoothed
+            # geometry, where the peak moves a few ms).
+            u_k = 1.0 - knee_lead_s / sw_s
+            if not 0.6 < u_k < 1.0:
+                raise ValueError(f"knee_lead_s {knee_lead_s:.3f} s does not fit a {sw_s:.3f} s swing")
+            kn_end = knee_ic - KNEE_DIP
+            k = [v * u_k for v in self.sw_knots]
+            self.sw_knots_thigh = self.sw_knots_knee = k + [1.0]
+            self.sw_knots_beta = k
+            self.steer_knots = [0.0, 0.72 * u_k, 0.92 * u_k, 1.0]
+            self.sw_knee = [kn_to[0], knee_swing_pk, kn_end + 0.7 * (knee_swing_pk - kn_end), kn_end, knee_ic]
+            # Thigh retraction into contact: the real rate, or more where the sole would
+            # otherwise come within reach of the belt in terminal swing (the leg is
+            # straightest there while the hip is still low from the other leg's stance).
+            least = THIGH_RETRACT * 100.0 * knee_lead_s / stride_s
+            for hold in np.radians(np.arange(0.0, 30.01, 0.5)):
+                hold = max(hold, least)
+                peak = max(th_ic_ + max(thigh_swing_extra, THIGH_PEAK_MIN), th_ic_ + hold + np.radians(3.0))
+                self.sw_thigh = [th_to[0], 0.5 * (th_to[0] + peak), peak, th_ic_ + hold, th_ic_]
+                if self._swing_clear(u_k, sw_s):
+                    break
+            self.lead_retraction = hold
+        else:
+            # Blended in over a window solved so that the heel's forward peak relative
+            # to the hip falls retraction_s before contact (at most ~25 ms: the knee's
+            # extension, not the thigh, then sets the peak; lead mode reaches 100 ms).
+            if retraction_s > 0:
+                self.ret_a = ret_a
+                lo, hi = 1e-3, 0.9 * sw_s
+                for _ in range(40):
+                    self.ret_w = 0.5 * (lo + hi)
+                    if self._heel_peak_lead() > retraction_s:
+                        hi = self.ret_w
+                    else:
+                        lo = self.ret_w
         self.smooth_s = smooth_s
+
+    def _swing_clear(self, u_k, sw_s) -> bool:
+        """Whether the raw (unsmoothed) sole stays above a cone descending to contact.
+
+        From the swing's forward reach (0.5 u_k) to the end of terminal swing the lowest
+        sole point must be at least HEEL_CLEAR_SPEED x the time left to contact, at most
+        HEEL_CLEAR_MAX, above the belt.
+        """
+        u = np.linspace(0.5 * u_k, u_k, 40)
+        phase = self.duty + u * (1.0 - self.duty)
+        th, kn, p = self._angles(phase)
+        hip = self.hip_y(phase)
+        ay = hip - self.T * np.cos(th) - self.S * np.cos(th - kn)
+        heel = ay - (self.ax * np.sin(p) + self.ah * np.cos(p))
+        toe = heel + self.Lf * np.sin(p)
+        tau = (1.0 - u) * sw_s
+        return bool(np.all(np.minimum(heel, toe) >= np.minimum(HEEL_CLEAR_SPEED * tau, HEEL_CLEAR_MAX)))
 
     def _heel_peak_lead(self):
         """Time (s) from the heel's forward peak relative to the hip to IC."""
@@ -173,18 +243,19 @@ class LegModel:
         s = np.clip(phase / self.duty, 0, 1)
         u = np.clip((phase - self.duty) / (1 - self.duty), 0, 1)
         th_s, kn_s, be_s = self._stance_angles(s, self.hip_y(phase))
-        th = np.where(stance, th_s, keyframe(u, self.sw_knots, self.sw_thigh))
+        th = np.where(stance, th_s, keyframe(u, self.sw_knots_thigh, self.sw_thigh))
+        tau = (1.0 - u) * (1.0 - self.duty) * self.stride_s
         if self.ret_w > 0:
-            tau = (1.0 - u) * (1.0 - self.duty) * self.stride_s
             e = np.clip(1.0 - tau / self.ret_w, 0.0, 1.0) ** 2
             th = th + np.where(stance, 0.0, self.ret_a * tau * e)
-        kn = np.where(stance, kn_s, keyframe(u, self.sw_knots, self.sw_knee))
-        be = np.where(stance, be_s, keyframe(u, self.sw_knots, self.sw_beta))
+        kn_sw = keyframe(u, self.sw_knots_knee, self.sw_knee)
+        kn = np.where(stance, kn_s, kn_sw)
+        be = np.where(stance, be_s, keyframe(u, self.sw_knots_beta, self.sw_beta))
         p = th - kn + be
         # Late swing: steer the foot pitch onto its IC value. Half the post-contact
         # roll rate before IC (mean real foot curves), plus a small toes-up bias so
         # the first contact point really is the lowest one.
-        w = keyframe(u, [0.0, 0.72, 0.92, 1.0], [0.0, 0.0, 1.0, 1.0])
+        w = keyframe(u, self.steer_knots, [0.0, 0.0, 1.0, 1.0])
         w = np.where(stance, 0.0, w)
         tau = (1.0 - u) * (1.0 - self.duty) * self.stride_s
         late = self.pitch_ic - 0.5 * self.pitch_rate_ic * tau + np.radians(3.0) * ((1.0 - u) / 0.28) ** 2

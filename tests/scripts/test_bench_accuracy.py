@@ -54,3 +54,27 @@ def test_truth_document_labels_the_overstrider():
                                     "leg_length_px": 1.0, "points": {}})
         assert doc["overstriding"] is expect
     assert RELAXED.shin_angle_ic_deg < 5.0
+
+
+def test_renders_mode_reports_the_test_render_knobs(capsys):
+    """--renders: render_info reads a test render's truth; the bundled samples' truth gives None."""
+    bench = _bench()
+    from runform.synthetic import GaitParams, generate_run
+
+    _, truth = generate_run(GaitParams(duration_s=1.5, heel_lead_s=0.06, joint_smoothing_s=0.006))
+    doc = {**truth, "camera": {"roll_deg": -5.0, "pitch_deg": 8.0}, "scene": {"calf": 1.0}}
+    info = bench.render_info(doc)
+    assert info["heel_lead_ms"] == pytest.approx(60.0, abs=0.5)
+    assert info["roll_deg"] == -5.0 and info["calf"] == 1.0
+    _, old = generate_run(GaitParams(duration_s=1.5))
+    assert bench.render_info(old) is None
+    metric = {"mae": 2.0, "bias": 1.5, "n": 3, "median_abs": 2.0}
+    result = {"video": "x.mp4", "render": info, "ic": {"median_abs_ms": 40.0, "bias_ms": -40.0},
+              "metrics": {"shin_angle_ic_deg": metric, "overstride_pct_leg": metric},
+              "verdict_text": "not overstriding", "overstriding_probability": 0.1, "overstriding_true": False}
+    from rich.console import Console
+
+    bench.console = Console(width=300)
+    bench.print_renders([result])
+    out = capsys.readouterr().out
+    assert "x.mp4" in out and "roll -5, pitch +8" in out and "-40.0 ms" in out

@@ -10,7 +10,7 @@ and darker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +20,9 @@ import numpy as np
 from runform.io.video_writer import VideoWriter
 from runform.keypoints import KEYPOINT_NAMES
 from runform.synthetic import GaitParams, generate_run, to_pixels
+
+from .camera import CameraTilt, apply_homography, homography
+from .shank import shaded_outline
 
 __all__ = ["SceneConfig", "render_frame", "render_run", "TRUTH_POINTS"]
 
@@ -61,6 +64,18 @@ class SceneConfig:
     sole: RGB = (60, 60, 60)
     socks: RGB = (235, 235, 235)
     hair: RGB = (60, 40, 28)
+    #: Lower-leg outline. None: the bundled samples' tapered capsules (a slight calf; the
+    #: silhouette bisector of their shank reads ~1.1 deg forward of the knee-ankle line).
+    #: A number: an anatomical outline (:func:`runform.render.shank.shank_outline`) whose posterior calf bulge in
+    #: the upper half is ``calf`` times a typical adult's (1.0: 11 cm deep at the calf for a
+    #: 1.75 m runner, 6.7 cm above the ankle, the tibia's front edge nearly straight).
+    calf: float | None = None
+    #: Door frame, rack posts and a wall corner behind the treadmill (true verticals for a
+    #: camera-tilt estimator; :mod:`runform.render.backdrop`). Off in the bundled samples.
+    structures: bool = False
+    #: The part of the image the final picture shows, (x0, y0, x1, y1) px; None = all of it.
+    #: Set by :func:`render_run` when a tilted camera warps a larger level view.
+    view_box: tuple[float, float, float, float] | None = None
 
 
 def _scale(c, k: float) -> tuple[float, ...]:
@@ -119,6 +134,10 @@ def _background(cfg: SceneConfig, ground_y: int, h_px: int) -> np.ndarray:
     floor_y = int(ground_y + 0.10 * h_px)
     img[floor_y:] = cfg.floor
     img = np.clip(img, 0, 255).astype(np.uint8)
+    if cfg.structures:
+        from .backdrop import draw_structures
+
+        draw_structures(img, cfg.view_box or (0.0, 0.0, float(w), float(h)), floor_y, cfg.wall_bottom)
     cv2.line(img, (0, floor_y), (w, floor_y), _scale(cfg.floor, 0.7), 2, cv2.LINE_AA)
     # Treadmill deck (below the belt) with a motor hood in front; drawn for +x.
     x0, x1 = int(0.04 * w), int(0.96 * w)
@@ -171,8 +190,11 @@ def _draw_leg(img, P, side, H, d, cfg: SceneConfig, dim: float, which: str) -> N
         skin = _scale(cfg.skin, dim)
         quad = hip + 0.4 * (knee - hip) - backward(hip, knee) * 0.006 * H
         _shaded_limb(img, [hip, quad, knee], [0.045 * H, 0.046 * H, 0.03 * H], skin, cfg)
-        calf = knee + 0.3 * (ankle - knee) + backward(knee, ankle) * 0.009 * H
-        _shaded_limb(img, [knee, calf, ankle], [0.03 * H, 0.032 * H, 0.018 * H], skin, cfg)
+        if cfg.calf is None:
+            calf = knee + 0.3 * (ankle - knee) + backward(knee, ankle) * 0.009 * H
+            _shaded_limb(img, [knee, calf, ankle], [0.03 * H, 0.032 * H, 0.018 * H], skin, cfg)
+        else:
+            shaded_outline(img, knee, ankle, H, d, cfg.calf, skin, cfg.light_dir, cfg.shading)
         sock_top = ankle + 0.12 * (knee - ankle)
         _shaded_limb(img, [sock_top, ankle], [0.02 * H, 0.019 * H], _scale(cfg.socks, dim), cfg)
         # Shoe along heel -> toe, built on the sole line.
@@ -309,25 +331,65 @@ def fit_scene(kp_m, scene: SceneConfig, height_m: float) -> SceneConfig:
     return replace(scene, px_per_m=s, origin_px=(float(ox), float(oy)))
 
 
-def render_run(params: GaitParams, scene: SceneConfig, out_path) -> dict:
+def _tilted_scene(kp_m, scene: SceneConfig, height_m: float, camera: CameraTilt):
+    """Level-view scene (larger than the picture) and the homography onto the tilted picture.
+
+    The runner is placed where the tilted picture's centre looks, at the level fit's scale.
+    """
+    w, h = scene.width, scene.height
+    out_c = (w / 2.0, h / 2.0)
+    corners = np.array([[0.0, 0.0], [w, 0.0], [0.0, h], [w, h]])
+    back = apply_homography(np.linalg.inv(homography(camera, (0.0, 0.0), out_c)), corners)
+    lo = np.floor(back.min(axis=0)) - 8.0
+    size = np.ceil(back.max(axis=0) - lo) + 8.0
+    hm = homography(camera, tuple(-lo), out_c)
+    fit = fit_scene(kp_m, scene, height_m)
+    target = apply_homography(np.linalg.inv(hm), np.array(out_c))
+    origin = np.asarray(fit.origin_px) + target - np.array(out_c)
+    view = back - lo
+    level = replace(fit, width=int(size[0]), height=int(size[1]), origin_px=(float(origin[0]), float(origin[1])),
+                    view_box=(float(view[:, 0].min()), float(view[:, 1].min()),
+                              float(view[:, 0].max()), float(view[:, 1].max())))
+    return level, hm
+
+
+def render_run(params: GaitParams, scene: SceneConfig, out_path, camera: CameraTilt | None = None) -> dict:
     """Render ``generate_run(params)`` to an H.264 MP4 at ``params.fps``.
+
+    ``camera``: a rolled / pitched render camera (:mod:`runform.render.camera`); the
+    level view is drawn larger and warped. Truth angles stay in the world frame.
 
     Returns ``points`` ({joint: (frames, 2) pixels} for :data:`TRUTH_POINTS`),
     ``keypoints`` (all joints, a pixel :class:`Keypoints`), ``truth`` (from
     ``generate_run``), ``leg_length_px``, ``scene``, ``frames``, ``fps``,
-    ``image_size`` and ``path``.
+    ``image_size``, ``path``, ``camera`` (dict or None) and ``homography`` (level view
+    -> picture, 3x3 list; identity for a level camera).
     """
     kp_m, truth = generate_run(params)
-    scene = fit_scene(kp_m, scene, params.height_m)
+    tilted = camera is not None and not camera.level
+    size = (scene.width, scene.height)
+    if tilted:
+        scene, hm = _tilted_scene(kp_m, scene, params.height_m, camera)
+    else:
+        scene, hm = fit_scene(kp_m, scene, params.height_m), np.eye(3)
     kp = to_pixels(kp_m, scene.px_per_m, scene.origin_px, (scene.width, scene.height))
     names = KEYPOINT_NAMES
     speed_px = truth["speed_mps"] * scene.px_per_m
     with VideoWriter(out_path, fps=params.fps, crf=18) as w:
         for i, t in enumerate(kp.time_s):
             pts = {n: kp.xy[i, j] for j, n in enumerate(names)}
-            w.write(render_frame(pts, scene, params.direction, -params.direction * speed_px * t), t)
+            img = render_frame(pts, scene, params.direction, -params.direction * speed_px * t)
+            if tilted:
+                img = cv2.warpPerspective(img, hm, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            w.write(img, t)
     leg_px = (params.thigh_m + params.shank_m) * scene.px_per_m
+    if tilted:
+        kp = replace(kp, xy=apply_homography(hm, kp.xy), image_size=size)
+        segs = [np.linalg.norm(kp.point(f"{s}_{a}") - kp.point(f"{s}_{b}"), axis=1)
+                for s in ("left", "right") for a, b in (("hip", "knee"), ("knee", "ankle"))]
+        leg_px = float(np.median(segs[0] + segs[1] + segs[2] + segs[3]) / 2.0)
     return {"points": {n: kp.point(n).copy() for n in TRUTH_POINTS}, "keypoints": kp,
             "truth": truth, "leg_length_px": float(leg_px), "scene": scene,
-            "frames": len(kp), "fps": params.fps, "image_size": (scene.width, scene.height),
-            "path": str(Path(out_path))}
+            "frames": len(kp), "fps": params.fps, "image_size": size,
+            "path": str(Path(out_path)), "camera": None if camera is None else asdict(camera),
+            "homography": hm.tolist()}

@@ -1,0 +1,119 @@
+"""scripts/support/rotate_video.py: a rotated copy of a video and of its truth JSON."""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+
+from runform.io.video_writer import VideoWriter
+
+ROOT = Path(__file__).resolve().parents[2]
+W, H = 240, 320
+
+
+def _mod():
+    spec = importlib.util.spec_from_file_location("rotate_video", ROOT / "scripts" / "support" / "rotate_video.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["rotate_video"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture()
+def clip(tmp_path):
+    """12 frames at 25 fps: a vertical bar through the centre and a dot moving right; truth beside it."""
+    path = tmp_path / "bar.mp4"
+    dots = []
+    with VideoWriter(path, fps=25.0, crf=10) as w:
+        for i in range(12):
+            img = np.zeros((H, W, 3), np.uint8)
+            cv2.rectangle(img, (W // 2 - 3, 40), (W // 2 + 3, H - 40), (255, 255, 255), -1)
+            dot = (60 + 8 * i, 100)
+            cv2.circle(img, dot, 5, (255, 0, 0), -1)
+            dots.append(list(dot))
+            w.write(img, i / 25.0)
+    truth = {"video": "bar.mp4", "fps": 25.0, "frames": 12, "leg_length_px": 100.0,
+             "points_px": {"right_knee": dots}, "stances": [{"foot": "right", "shin_angle_ic_deg": 3.0,
+                                                             "ic_time_s": 0.1, "to_time_s": 0.3}],
+             "events": [{"foot": "right", "ic_time_s": 0.1, "to_time_s": 0.3}]}
+    (tmp_path / "bar.truth.json").write_text(json.dumps(truth))
+    return path, truth
+
+
+def _frames(path):
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        return [(f.time, f.to_ndarray(format="rgb24")) for f in c.decode(s)], s.codec_context.name
+
+
+@pytest.mark.parametrize("degrees", [5.0, -5.0])
+def test_rotation_sense_timestamps_and_truth(clip, tmp_path, degrees):
+    rv = _mod()
+    src, truth = clip
+    out = rv.rotate_video(src, tmp_path / "rot.mp4", degrees, fill="black")
+    (before, _), (after, codec) = _frames(src), _frames(tmp_path / "rot.mp4")
+    assert codec == "h264" and len(after) == len(before) == out["frames"] == 12
+    assert [t for t, _ in after] == pytest.approx([t for t, _ in before], abs=1e-9)
+    # The bar turns counter-clockwise on screen: its top leans left for degrees > 0.
+    ys, xs = np.nonzero(after[3][1][..., 1] > 128)
+    slope = np.polyfit(ys, xs, 1)[0]  # dx per dy (y down)
+    assert np.degrees(np.arctan(slope)) == pytest.approx(degrees, abs=0.5)
+    # The dot's truth moves with the picture.
+    doc = json.loads((tmp_path / "rot.truth.json").read_text())
+    for i in (0, 6, 11):
+        x, y = doc["points_px"]["right_knee"][i]
+        r = after[i][1][..., 0].astype(float) - after[i][1][..., 1]
+        yy, xx = np.nonzero(r > 100)
+        assert (xx.mean(), yy.mean()) == pytest.approx((x, y), abs=1.0)
+    assert doc["stances"] == truth["stances"] and doc["events"] == truth["events"]  # world truth
+    assert doc["camera"]["roll_deg"] == degrees and doc["video"] == "rot.mp4"
+
+
+def test_zoom_fill_covers_the_frame_and_round_trips(clip, tmp_path):
+    rv = _mod()
+    src, truth = clip
+    out = rv.rotate_video(src, tmp_path / "z.mp4", 5.0)
+    assert out["zoom"] == pytest.approx(np.cos(np.radians(5)) + (H - 1) / (W - 1) * np.sin(np.radians(5)))
+    doc = json.loads((tmp_path / "z.truth.json").read_text())
+    assert doc["leg_length_px"] == pytest.approx(100.0 * out["zoom"])
+    m = np.asarray(doc["camera"]["rotated_copy"]["affine_px"])
+    back = cv2.invertAffineTransform(m)
+    # Every output pixel comes from inside the source frame: no filled border.
+    corners = np.array([[0, 0], [W - 1, 0], [0, H - 1], [W - 1, H - 1]], float) @ back[:, :2].T + back[:, 2]
+    assert np.all((corners >= -1e-6) & (corners <= [W - 1 + 1e-6, H - 1 + 1e-6]))
+    pts = np.asarray(doc["points_px"]["right_knee"], float)
+    restored = pts @ back[:, :2].T + back[:, 2]
+    np.testing.assert_allclose(restored, truth["points_px"]["right_knee"], atol=0.02)
+    # Rotating the rotated copy back composes the rolls.
+    rv.rotate_video(tmp_path / "z.mp4", tmp_path / "zz.mp4", -5.0)
+    doc2 = json.loads((tmp_path / "zz.truth.json").read_text())
+    assert doc2["camera"]["roll_deg"] == pytest.approx(0.0)
+
+
+def _median_shin(video: Path) -> float:
+    from runform.pipeline import AnalysisConfig, analyze_keypoints, load_keypoints
+
+    kp, info = load_keypoints(video, AnalysisConfig())
+    shins = [s["shin_angle_ic_deg"] for s in analyze_keypoints(kp, info).strides if s.get("shin_angle_ic_deg") is not None]
+    return float(np.median(shins))
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason="issue 11: the current method reads the shin from image vertical, so a "
+                                        "+-5 deg roll moves it by about +-5 deg; this passes once the true "
+                                        "vertical is estimated from the scene")
+def test_rotated_bundled_sample_keeps_its_shin_angle(tmp_path):
+    """A bundled sample rolled by +-5 deg gives the level shin angle within 1.5 deg (4 s cut, 30 fps)."""
+    rv = _mod()
+    sample = ROOT / "sample_videos" / "before_retraining_30fps.mp4"
+    shin = {}
+    for deg in (0.0, 5.0, -5.0):
+        path = tmp_path / f"roll{deg:+.0f}.mp4"
+        rv.rotate_video(sample, path, deg, max_s=4.0)
+        shin[deg] = _median_shin(path)
+    assert abs(shin[5.0] - shin[0.0]) <= 1.5 and abs(shin[-5.0] - shin[0.0]) <= 1.5, shin
