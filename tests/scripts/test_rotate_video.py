@@ -104,9 +104,6 @@ def _median_shin(video: Path) -> float:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="issue 11: the current method reads the shin from image vertical, so a "
-                                        "+-5 deg roll moves it by about +-5 deg; this passes once the true "
-                                        "vertical is estimated from the scene")
 def test_rotated_bundled_sample_keeps_its_shin_angle(tmp_path):
     """A bundled sample rolled by +-5 deg gives the level shin angle within 1.5 deg (4 s cut, 30 fps)."""
     rv = _mod()

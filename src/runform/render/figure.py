@@ -61,7 +61,13 @@ class SceneConfig:
     shorts: RGB = (30, 45, 95)
     skin: RGB = (214, 166, 132)
     shoes: RGB = (245, 245, 245)
+    #: A running shoe's sole seen side-on: a thick light midsole (foam) over a thin dark
+    #: rubber outsole (a few mm). A sole drawn dark all through merged with the dark belt
+    #: in MediaPipe's person mask once the foot was flat, a failure a real shoe rarely shows.
     sole: RGB = (60, 60, 60)
+    midsole: RGB = (228, 226, 220)
+    #: Outsole thickness as a fraction of the frame height (0.0025 x 1280 px = 3 px, ~7 mm).
+    outsole_frac: float = 0.0025
     socks: RGB = (235, 235, 235)
     hair: RGB = (60, 40, 28)
     #: Lower-leg outline. None: the bundled samples' tapered capsules (a slight calf; the
@@ -211,7 +217,10 @@ def _draw_leg(img, P, side, H, d, cfg: SceneConfig, dim: float, which: str) -> N
         _fill(img, _chaikin(shoe, 2), _scale(cfg.shoes, dim))
         sole = np.array([heel, toe + 0.01 * H * u,
                          toe + 0.01 * H * u + 0.012 * H * n, heel + 0.012 * H * n])
-        _fill(img, sole, _scale(cfg.sole, dim))
+        _fill(img, sole, _scale(cfg.midsole, dim))
+        t = cfg.outsole_frac * H
+        outsole = np.array([heel, toe + 0.01 * H * u, toe + 0.01 * H * u + t * n, heel + t * n])
+        _fill(img, outsole, _scale(cfg.sole, dim))
     if which in ("shorts", "all"):
         end = hip + 0.33 * (knee - hip)
         _shaded_limb(img, [hip, end], [0.05 * H, 0.048 * H], _scale(cfg.shorts, dim), cfg)
