@@ -8,8 +8,9 @@ on. The image shows touchdown directly: the lowest point of the foot's silhouett
 sole, :mod:`runform.pose.silhouette`) falls through late swing and stops when the shoe
 meets the belt or ground. This module finds that break.
 
-**Initial contact** (:func:`touchdown_time`): over the frames from the sole's highest point
-near the heel's forward peak to ``stance_s`` after the peak, the sole's height is fitted by
+**Initial contact** (:func:`touchdown_time`): over the frames from the start of the sole's final
+fall (its highest point in the ``final_fall_s`` before the last frame still clear of the ground:
+a sole can dip and rise again in late swing) to ``stance_s`` after the peak, the sole's height is fitted by
 two straight lines joined at the instant T (a hinge, least squares, T on a sub-frame grid):
 falling at a steady rate before T, following the ground after it (a slow drift as the foot
 travels with a belt that is not level in the image and the shoe settles). T is IC. No
@@ -62,6 +63,11 @@ class TouchConfig:
         Latest touchdown (s) after the heel's forward peak: the foot does not hang in the air
         longer once it stops moving forward (23-90 ms measured; see the module docstring). A
         later break is an occluded or merged sole.
+    clear_frac : float
+        A sole higher than this (fraction of the leg length) above its early-stance level is
+        clear of the ground.
+    final_fall_s : float
+        How far back (s) from the last frame clear of the ground the final fall may start.
     """
 
     search_s: tuple[float, float] = (-0.1, 0.1)
@@ -72,6 +78,8 @@ class TouchConfig:
     min_line_frames: int = 2
     min_fall_frac: float = 0.02
     max_delay_s: float = 0.12
+    clear_frac: float = 0.03
+    final_fall_s: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -161,11 +169,22 @@ def touchdown_time(t: np.ndarray, sole: np.ndarray, peak_s: float, leg: float,
     lengths, or a break later than ``max_delay_s`` after the heel's forward peak.
     """
     height = -sole[:, 1]
-    start = _window(t, peak_s + config.search_s[0], peak_s + config.search_s[1])
-    start = start[np.isfinite(height[start])]
-    if not start.size:
+    window = _window(t, peak_s + config.search_s[0], peak_s + config.stance_s)
+    window = window[np.isfinite(height[window])]
+    ground = _window(t, peak_s + config.level_window_s[0], peak_s + config.level_window_s[1])
+    ground = height[ground][np.isfinite(height[ground])]
+    if window.size < 3 or not ground.size:
         return None
-    first = int(start[np.argmax(height[start])])  # the sole's highest point: the descent starts
+    # The final descent: from the sole's highest point in the search window that comes after
+    # the last frame still clear of the ground (the sole can dip and rise again in late swing;
+    # only its last fall ends in contact).
+    clear = window[height[window] > float(np.median(ground)) + config.clear_frac * leg]
+    clear = clear[t[clear] <= peak_s + config.search_s[1]]
+    if not clear.size:
+        return None
+    last_clear = int(clear[-1])
+    before = window[(window <= last_clear) & (t[window] >= t[last_clear] - config.final_fall_s)]
+    first = int(before[np.argmax(height[before])])
     k = _window(t, t[first], peak_s + config.stance_s)
     dt = float(np.median(np.diff(t))) if t.size > 1 else 1.0
     found = hinge_time(t[k], height[k], config.grid_frames * dt, config.min_line_frames, moving_before=True)
