@@ -120,8 +120,11 @@ def ground_line(t: np.ndarray, soles: list[tuple[np.ndarray, float]], leg: float
     for sole, peak in soles:
         k = _window(t, peak + config.level_window_s[0], peak + config.level_window_s[1])
         p = sole[k]
+        p = p[np.all(np.isfinite(p), axis=1)]
+        if len(p) < 2:
+            continue
         # On the ground: within 3 % leg of that contact's median level.
-        on = np.isfinite(p[:, 1]) & (np.abs(p[:, 1] - np.nanmedian(p[:, 1])) <= 0.03 * leg) if len(p) else []
+        on = np.abs(p[:, 1] - np.median(p[:, 1])) <= 0.03 * leg
         if np.sum(on) >= 2:
             dx.extend(p[on, 0] - p[on, 0].mean())
             dy.extend(p[on, 1] - p[on, 1].mean())
