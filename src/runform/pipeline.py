@@ -165,7 +165,7 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
         # Motion capture is already filtered and has no left/right label swaps.
         signals = SignalConfig(cutoff_hz=None, fix_swaps=False, max_gap_s=signals.max_gap_s)
     image, diag = clean_keypoints(kp, signals)
-    camera = _camera(kp, image, info, config) if info.source_type == "video" else None
+    camera = _camera(kp, image, config) if info.source_type == "video" else None
     clean = level_keypoints(image, camera.vertical_at_runner_deg, camera.runner_xy) if camera else image
     geom = estimate_geometry(clean)
     stances = detect_stances(clean, geom.direction, config.events)
@@ -199,7 +199,7 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
                     image if clean is not image else None)
 
 
-def _camera(kp: Keypoints, image: Keypoints, info: InputInfo, config: AnalysisConfig) -> CameraEstimate:
+def _camera(kp: Keypoints, image: Keypoints, config: AnalysisConfig) -> CameraEstimate:
     """The true vertical at the runner from the pose pass's scene verticals and the ground line."""
     found = kp.meta.get("scene_verticals")
     verticals = SceneVerticals.from_dict(found) if found else None
