@@ -8,6 +8,7 @@ import numpy as np
 
 from ..geometry import RunnerGeometry
 from ..keypoints import Keypoints
+from .plausibility import counted, excluded_summary
 
 #: Per-stride metrics summarised, with their units (for tables and reports).
 SUMMARY_METRICS: dict[str, str] = {
@@ -67,12 +68,16 @@ def _stats(values: list[float]) -> dict:
 
 
 def summarize(strides: list[dict]) -> dict:
-    """Median/IQR/n of every metric, overall and per foot, plus cadence.
+    """Median/IQR/n of every metric, overall and per foot, plus cadence, over the counted contacts.
 
-    Cadence (steps/min) is 60 / median step time, the same definition as the
-    motion-capture ground truth, so one odd step does not move it.
+    Contacts marked ``excluded`` (:mod:`runform.metrics.plausibility`) are left out of every
+    median; ``n_strides`` counts the contacts that count, ``n_contacts`` all that were found
+    and ``n_excluded`` the difference. Cadence (steps/min) is 60 / median step time, the same
+    definition as the motion-capture ground truth, so one odd step does not move it.
     """
-    out: dict = {}
+    found = len(strides)
+    strides = counted(strides)
+    out: dict = {"n_contacts": found, "n_excluded": found - len(strides)}
     step = _stats([s.get("step_time_s") for s in strides])
     out["cadence_spm"] = round(60.0 / step["median"], 2) if step["median"] else None
     out["n_strides"] = len(strides)
@@ -91,8 +96,16 @@ def summarize(strides: list[dict]) -> dict:
 
 def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
                   config: QualityConfig = QualityConfig()) -> dict:
-    """Flags for results that rest on weak data, each with a plain explanation."""
+    """Flags for results that rest on weak data, each with a plain explanation.
+
+    Contact counts are of the counted contacts (not ``excluded``); ``contacts_excluded``
+    says how many were left out and why.
+    """
     flags: dict[str, str] = {}
+    left_out = excluded_summary(strides)
+    if left_out:
+        flags["contacts_excluded"] = left_out
+    strides = counted(strides)
     joints = ("hip", "knee", "ankle", "heel", "toe")
     if kp.units == "px":
         sides = [geom.near_side] if geom.near_side else ["left", "right"]
@@ -124,5 +137,6 @@ def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
     for foot in ("left", "right"):
         n = sum(1 for s in strides if s["foot"] == foot)
         if n < config.min_strides_per_side:
-            flags[f"too_few_strides_{foot}"] = f"only {n} {foot}-foot contacts (< {config.min_strides_per_side}); medians are unstable"
+            flags[f"too_few_strides_{foot}"] = (f"only {n} plausible {foot}-foot contacts "
+                                                f"(< {config.min_strides_per_side}); medians are unstable")
     return flags
