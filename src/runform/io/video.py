@@ -2,7 +2,16 @@
 
 Frames are streamed one at a time so memory stays constant in clip length.
 Rotation metadata (the container's display matrix, as phones write it) is
-applied, so every frame comes out upright as a player would show it.
+applied, so every frame comes out upright as a player would show it. A display
+matrix that also mirrors the picture (a selfie camera, an editor's "flip") is read
+for its rotation only: the frames come out upright and unmirrored, as filmed, and
+:attr:`VideoInfo.mirrored` says so. (FFmpeg reads a mirror as a 180 deg rotation,
+which turned such clips upside down: a shin of 166 deg.)
+
+The capture rate of a slow-motion clip is read where the file carries it (Android's
+``com.android.capture.fps`` and any other ``*capture.fps`` metadata key, container or
+stream; see :func:`file_capture_fps`) and used when the user gave none
+(:func:`capture_rate`).
 
 Timestamps are in **seconds from the first decoded frame** (the first frame is
 at 0.0), taken from each frame's presentation time so variable-frame-rate phone
@@ -25,9 +34,17 @@ from typing import Iterator
 import av
 import numpy as np
 
-from runform.errors import InputNotFound, UnreadableInput
+from runform.errors import InputNotFound, RunformError, UnreadableInput
 
-__all__ = ["VideoInfo", "FrameGrid", "probe_video", "iter_frames", "rotate_frame", "constant_rate"]
+__all__ = ["VideoInfo", "FrameGrid", "probe_video", "iter_frames", "rotate_frame", "constant_rate",
+           "display_orientation", "file_capture_fps", "capture_rate", "CaptureRateError"]
+
+
+class CaptureRateError(RunformError):
+    """``--capture-fps`` below the file's own frame rate: that would make real time slower than
+    the file, which no camera does. A usage error (exit 2), before any work."""
+
+    exit_code = 2
 
 #: Largest timestamp rounding accepted as rounding, in frames of the declared rate: more than
 #: a quarter frame off the grid is real timing (variable frame rate), not rounding.
@@ -73,6 +90,10 @@ class VideoInfo:
     codec: str
     #: True when the timestamps sit on the declared rate's grid (:func:`constant_rate`).
     constant_rate: bool = False
+    #: The capture rate the file's metadata declares, Hz (:func:`file_capture_fps`), else None.
+    capture_fps: float | None = None
+    #: True when the display matrix mirrors the picture (frames are read unmirrored).
+    mirrored: bool = False
 
 
 def _check_exists(path: Path) -> None:
@@ -214,6 +235,90 @@ def rotate_frame(image: np.ndarray, rotation: int | float) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=k))
 
 
+#: Metadata key endings that carry a capture rate (Android writes ``com.android.capture.fps``).
+_CAPTURE_KEYS = ("capture.fps", "capture_fps", "capturefps")
+#: A declared capture rate within this fraction of the file's rate is the file's own rate
+#: (Android writes ``com.android.capture.fps = 30.000`` into ordinary 29.97 fps clips).
+_SAME_RATE = 0.05
+
+
+def file_capture_fps(*metadata) -> float | None:
+    """The capture rate (Hz) in container or stream metadata, e.g. ``com.android.capture.fps``.
+
+    None when no key ending in ``capture.fps`` (or ``capture_fps``) holds a finite positive number.
+    """
+    for md in metadata:
+        for key, value in (md or {}).items():
+            if not str(key).lower().endswith(_CAPTURE_KEYS):
+                continue
+            try:
+                rate = float(str(value).strip())
+            except ValueError:
+                continue
+            if math.isfinite(rate) and rate > 0:
+                return rate
+    return None
+
+
+def capture_rate(info: VideoInfo, requested: float | None) -> tuple[float | None, str | None]:
+    """The capture rate to use for a video and where it comes from.
+
+    Parameters
+    ----------
+    info : VideoInfo
+    requested : float or None
+        ``--capture-fps``; it wins over the file's metadata.
+
+    Returns
+    -------
+    (rate, source) : (float or None, str or None)
+        ``(requested, "option")``; else ``(info.capture_fps, "file metadata")`` when the file
+        declares a capture rate above its own frame rate; else ``(None, None)`` (real time).
+
+    Raises
+    ------
+    CaptureRateError
+        When ``requested`` is below the file's own frame rate.
+    """
+    fps = info.fps
+    if requested is not None:
+        if math.isfinite(fps) and requested < fps * (1 - _SAME_RATE):
+            raise CaptureRateError(
+                f"--capture-fps {requested:g} is below {info.path.name}'s own frame rate ({fps:.4g} fps): a slow-motion "
+                f"clip was filmed faster than it plays, so pass the rate it was filmed at (e.g. 120 or 240), or leave "
+                f"the option out")
+        return float(requested), "option"
+    if info.capture_fps is not None and math.isfinite(fps) and info.capture_fps > fps * (1 + _SAME_RATE):
+        return float(info.capture_fps), "file metadata"
+    return None, None
+
+
+def display_orientation(frame) -> tuple[int, bool]:
+    """(counter-clockwise rotation in degrees, mirrored) of a decoded frame's display matrix.
+
+    A mirroring matrix (negative determinant) is un-mirrored before its rotation is read:
+    FFmpeg's rotation of a plain horizontal flip is 180 deg, which would turn the picture
+    upside down. Without a matrix: PyAV's ``frame.rotation``, not mirrored.
+    """
+    matrix = None
+    try:
+        for sd in frame.side_data:
+            if getattr(sd.type, "name", "") == "DISPLAYMATRIX":
+                matrix = np.frombuffer(bytes(sd), dtype="<i4", count=9)
+                break
+    except (TypeError, ValueError, AttributeError):
+        matrix = None
+    if matrix is None:
+        return int(round(frame.rotation or 0)), False
+    a, b, c, d = (float(matrix[i]) / 65536.0 for i in (0, 1, 3, 4))
+    mirrored = a * d - b * c < 0
+    if mirrored:  # a flip multiplies the first column by -1 (FFmpeg's av_display_matrix_flip)
+        a, c = -a, -c
+    if a == 0 and b == 0:
+        return 0, mirrored
+    return int(round(-math.degrees(math.atan2(b, a)))), mirrored
+
+
 def probe_video(path) -> VideoInfo:
     """Read a video's header and first frame.
 
@@ -245,7 +350,7 @@ def probe_video(path) -> VideoInfo:
         elif container.duration is not None:
             duration = container.duration / av.time_base
         first = _first_frame(container, stream, path)
-        rotation = int(round(first.rotation or 0))
+        rotation, mirrored = display_orientation(first)
         w, h = first.width, first.height
         if int(round(rotation / 90.0)) % 2:
             w, h = h, w
@@ -254,7 +359,8 @@ def probe_video(path) -> VideoInfo:
             count = int(round(duration * fps))
         return VideoInfo(path=path, width=int(w), height=int(h), rotation=rotation,
                          fps=fps, frame_count=count, duration_s=duration,
-                         codec=stream.codec_context.name, constant_rate=grid is not None)
+                         codec=stream.codec_context.name, constant_rate=grid is not None,
+                         capture_fps=file_capture_fps(container.metadata, stream.metadata), mirrored=mirrored)
     finally:
         container.close()
 
@@ -344,7 +450,7 @@ def iter_frames(path, capture_fps: float | None = None,
                 except (av.error.FFmpegError, ValueError):
                     continue
                 last_t = t
-                yield float(t), rotate_frame(image, frame.rotation or 0)
+                yield float(t), rotate_frame(image, display_orientation(frame)[0])
                 n_out += 1
                 if max_frames is not None and n_out >= max_frames:
                     return
