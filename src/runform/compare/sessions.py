@@ -52,7 +52,10 @@ class Session:
 
     @property
     def strides(self) -> list[dict]:
-        return list(self.metrics.get("strides") or [])
+        """The contacts that count: every stride not marked ``excluded`` (implausible)."""
+        from ..metrics.plausibility import counted
+
+        return counted(self.metrics.get("strides") or [])
 
     @property
     def source_type(self) -> str:
