@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -210,6 +211,10 @@ def _fail(err: Exception) -> None:
 @click.version_option(package_name="runform")
 def main() -> None:
     """Running-gait analysis from a side-on video or keypoint file."""
+    if not os.environ.get("RUNFORM_DEBUG"):
+        # numpy's "mean of empty slice" and the like are expected on gappy keypoints (NaN is the
+        # answer there); printed, they would break the one-line error contract.
+        warnings.filterwarnings("ignore", category=RuntimeWarning)
 
 
 @main.command()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from .camera import CameraConfig, CameraEstimate, SceneVerticals, estimate_camera, level_keypoints
-from .errors import InputNotFound, NotEnoughData
+from .errors import InputNotFound, NotEnoughData, UnreadableInput
 from .gait.events import EventConfig, detect_stances, trace_ground
 from .geometry import RunnerGeometry, estimate_geometry
 from .keypoints import Keypoints
@@ -136,6 +136,8 @@ def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = 
     if not path.exists():
         raise InputNotFound(f"input not found: {path}")
     kind = source_type(path)
+    if kind != "openpose" and not path.is_file():  # a FIFO would block the reader forever
+        raise UnreadableInput(f"not a regular file: {path} (a pipe, socket or device cannot be analysed)")
     if kind == "trc":
         from .io.trc import read_trc
 
@@ -159,10 +161,27 @@ def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = 
     else:
         kp = load_or_estimate_pose(path, Path(cache_dir) / "pose.npz", capture, PoseConfig(), progress)
     duration = float(kp.time_s[-1] - kp.time_s[0]) if len(kp) > 1 else 0.0
+    kp = _note_missing_frames(kp, vinfo.frame_count)
     info = InputInfo(str(path), kind, round(kp.fps, 6), len(kp), duration, rotation=vinfo.rotation,
                      width=vinfo.width, height=vinfo.height, capture_fps=capture, capture_fps_source=capture_source,
                      file_fps=round(vinfo.fps, 6), mirrored=vinfo.mirrored)
     return kp, info
+
+
+#: Share of the frames a video's header announces that must decode; fewer means a truncated or
+#: corrupt file (the gap has no contacts, and what was read may end mid-stride).
+MIN_DECODED_SHARE = 0.9
+
+
+def _note_missing_frames(kp: Keypoints, announced: int) -> Keypoints:
+    """Add a ``frames_missing`` quality note when far fewer frames decoded than the header announces."""
+    if not announced or len(kp) >= MIN_DECODED_SHARE * announced:
+        return kp
+    notes = dict(kp.meta.get("quality") or {})
+    notes["frames_missing"] = (f"only {len(kp)} of the {announced} frames the file announces could be decoded (a "
+                               "truncated or corrupt file); the results cover what was read")
+    return Keypoints(kp.xy, kp.confidence, kp.time_s, units=kp.units, image_size=kp.image_size,
+                     meta={**kp.meta, "quality": notes})
 
 
 def _centimetres_per_unit(kp: Keypoints, geom: RunnerGeometry, runner: RunnerInfo) -> float | None:

@@ -152,6 +152,7 @@ CANNOT_JUDGE_FLAGS: dict[str, str] = {
     "shin_from_landmarks": "the shin could not be measured on the runner's outline at most contacts",
     "camera_tilt_unknown": "the camera's tilt is unknown and large",
     "slow_motion": "the clip's clock is not real time (slow motion)",
+    "low_resolution": "the runner is too small in the frame for angles",
 }
 
 

@@ -101,6 +101,8 @@ def _check_exists(path: Path) -> None:
         raise InputNotFound(f"input not found: {path}")
     if not path.is_file():
         raise UnreadableInput(f"not a file: {path}")
+    if path.stat().st_size == 0:
+        raise UnreadableInput(f"{path.name} is empty (0 bytes)")
 
 
 def _open(path: Path):
@@ -116,6 +118,10 @@ def _open(path: Path):
 
 
 def _short(exc: BaseException) -> str:
+    """FFmpeg's reason without its errno and the path (the message names the file already)."""
+    reason = getattr(exc, "strerror", None)
+    if isinstance(reason, str) and reason:
+        return reason[:200]
     return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 

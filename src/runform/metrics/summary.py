@@ -49,6 +49,10 @@ class QualityConfig:
     max_jump_leg : float
         A frame-to-frame pelvis jump larger than this many leg lengths means the pose
         model switched to another person or the camera cut.
+    min_leg_px : float
+        Video and OpenPose: a leg (thigh + shank) shorter than this many pixels flags
+        ``low_resolution``. The shank is then under ~40 px, where one pixel of landmark error
+        turns the shin angle by about 1.5 deg and MediaPipe's few-pixel scatter by 5-10.
     """
 
     min_strides_per_side: int = 4
@@ -56,6 +60,7 @@ class QualityConfig:
     max_far_leg_missing: float = 0.3
     min_side_on_ratio: float = 0.25
     max_jump_leg: float = 0.5
+    min_leg_px: float = 80.0
 
 
 def _stats(values: list[float]) -> dict:
@@ -107,6 +112,9 @@ def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
         flags["contacts_excluded"] = left_out
     strides = counted(strides)
     joints = ("hip", "knee", "ankle", "heel", "toe")
+    if kp.units == "px" and np.isfinite(geom.leg_length) and 0 < geom.leg_length < config.min_leg_px:
+        flags["low_resolution"] = (f"the runner's leg is only {geom.leg_length:.0f} px long (< {config.min_leg_px:g}); "
+                                   "film closer or at a higher resolution: angles this small are coarse")
     if kp.units == "px":
         sides = [geom.near_side] if geom.near_side else ["left", "right"]
         key_conf = float(np.mean([kp.conf(f"{s}_{j}").mean() for s in sides for j in joints]))

@@ -259,10 +259,11 @@ _CUES = {
 
 #: Flags that say the data is weak: the report's summary is never green over one of them.
 WEAK_DATA_FLAGS = ("low_visibility", "not_side_on", "shin_from_landmarks", "camera_tilt_unknown", "slow_motion",
-                   "tracking_jumps", "too_few_strides_left", "too_few_strides_right", "contact_timing_estimated")
+                   "tracking_jumps", "too_few_strides_left", "too_few_strides_right", "contact_timing_estimated",
+                   "frames_missing", "low_resolution")
 
 #: Cues that rest on sagittal angles and are withheld when the view is poor.
-_VIEW_FLAGS = ("low_visibility", "not_side_on")
+_VIEW_FLAGS = ("low_visibility", "not_side_on", "low_resolution")
 
 
 def _make(cue_id: str, value, band_name: str, k: int | None, n: int | None, t: Thresholds,

@@ -70,6 +70,8 @@ QUALITY_MEANING = {
     "contact_timing_estimated": "Contact times rest on an assumed delay, not on the foot seen touching down.",
     "tracking_jumps": "The pose jumped between people or across a cut: contacts near the jumps may be someone else's.",
     "mirrored": "The file is shown mirrored by players; it was analysed as filmed.",
+    "low_resolution": "The runner is small in the frame: angles are coarse; angle-based cues and the verdict are withheld.",
+    "frames_missing": "Part of the file could not be decoded: the results cover only what was read.",
 }
 
 _SIDE_COLOUR = {"left": "#1f77b4", "right": "#d62728"}
