@@ -230,8 +230,7 @@ def cannot_judge_reason(strides: Sequence[Mapping], quality: Mapping | None,
     quality = quality or {}
     weak = [f for f in config.cannot_judge_flags if f in quality]
     if weak:
-        why = "; ".join(f"{CANNOT_JUDGE_FLAGS.get(f, f)} ({f})" for f in weak)
-        return f"{why}"
+        return "; ".join(f"{CANNOT_JUDGE_FLAGS.get(f, f)} ({f})" for f in weak)
     n = len(strides)
     out = sum(bool(s.get("excluded")) for s in strides)
     if n and out / n > config.max_excluded_share:
