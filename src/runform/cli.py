@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,13 @@ def _fmt(v, nd: int) -> str:
     return "-" if v is None else f"{v:.{nd}f}"
 
 
-def print_summary(analysis, paths: dict) -> None:
+def print_summary(analysis, paths: dict, decision: dict | None = None) -> None:
+    """The metrics table, the overstriding decision, quality flags and output paths.
+
+    ``decision`` is :func:`runform.report.cues.overstriding_decision` (the cues carry it);
+    without it the same function is asked. A verdict that cannot be given prints why, and
+    no probability or interval.
+    """
     s = analysis.summary
     table = Table(title=f"runform: {Path(analysis.input.path).name}")
     table.add_column("metric")
@@ -54,16 +61,28 @@ def print_summary(analysis, paths: dict) -> None:
         table.add_row(label, _fmt(s.get(key), nd), _fmt(per.get("left", {}).get("median"), nd),
                       _fmt(per.get("right", {}).get("median"), nd), unit)
     table.add_row("Foot strike", "", str(s.get("foot_strike_left") or "-"), str(s.get("foot_strike_right") or "-"), "")
-    table.add_row("Contacts (strides)", str(s.get("n_strides")), "", "", "")
+    n_all = s.get("n_contacts", s.get("n_strides"))
+    counted = f"{s.get('n_strides')}" + (f" of {n_all}" if n_all != s.get("n_strides") else "")
+    table.add_row("Contacts counted", counted, "", "", "")
     console.print(table)
-    ov = getattr(analysis, "overstriding", None)
-    if ov:
+    if decision is None:
+        from .report.cues import overstriding_decision
+
+        decision = overstriding_decision(analysis.strides, analysis.quality, getattr(analysis, "overstriding", None))
+    session = decision["session"]
+    by = " (by the shin-angle and overstride bands; no classifier)" if decision.get("source") == "band rule" else ""
+    if session["verdict"] == "cannot judge":
+        console.print(f"overstriding, session: cannot judge: {escape(str(session['reason']))}{by}")
+    else:
         for who in ("left", "right", "session"):
-            g = ov[who]
+            g = decision[who]
             ci = f" (95% interval {g['ci95'][0]:.2f}-{g['ci95'][1]:.2f})" if g.get("ci95") else ""
-            console.print(f"overstriding, {who}: {g['text']}{ci}")
+            console.print(f"overstriding, {who}: {g['text']}{ci}{by if who == 'session' else ''}")
+    if analysis.input.capture_fps_source == "file metadata":
+        console.print(f"capture rate: {analysis.input.capture_fps:g} fps from the file's metadata "
+                      f"(the file plays at {analysis.input.file_fps:g}); --capture-fps overrides it")
     for name, text in analysis.quality.items():
-        console.print(f"[yellow]quality:[/yellow] {name}: {text}")
+        console.print(f"[yellow]quality:[/yellow] {name}: {escape(text)}")
     for name, path in paths.items():
         console.print(f"{name}: {path}")
 
@@ -143,13 +162,15 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
                              overstriding=analysis.overstriding)
         is_video = analysis.input.source_type == "video"
         paths = {}
+        # The clock the keypoints were read on: --capture-fps, or the rate the file declares.
+        capture_fps = analysis.input.capture_fps
         if options.video and is_video:
-            paths["annotated video"] = _write_video(analysis, target, options, config.capture_fps, thresholds)
+            paths["annotated video"] = _write_video(analysis, target, options, capture_fps, thresholds)
         if options.report:
             from .report.html import write_report
 
             write_report(analysis, cues, target / "report.html", input_path if is_video else None,
-                         thresholds=thresholds, capture_fps=config.capture_fps)
+                         thresholds=thresholds, capture_fps=capture_fps)
             paths["report"] = target / "report.html"
         paths.update(write_outputs(analysis, target, cues))
         if (target / "pose.npz").exists():
@@ -164,7 +185,7 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig,
         remove_created(created)
         raise
     if echo:
-        print_summary(analysis, paths)
+        print_summary(analysis, paths, cues.get("overstriding"))
         print_cues(cues)
     return paths
 
@@ -190,6 +211,10 @@ def _fail(err: Exception) -> None:
 @click.version_option(package_name="runform")
 def main() -> None:
     """Running-gait analysis from a side-on video or keypoint file."""
+    if not os.environ.get("RUNFORM_DEBUG"):
+        # numpy's "mean of empty slice" and the like are expected on gappy keypoints (NaN is the
+        # answer there); printed, they would break the one-line error contract.
+        warnings.filterwarnings("ignore", category=RuntimeWarning)
 
 
 @main.command()

@@ -19,7 +19,12 @@ from .pipeline import Analysis
 #: 1.2: for video, initial contact and toe-off are where the sole meets and leaves the ground
 #: (``ic_evidence``/``to_evidence``), ``shin_angle_ic_deg`` is the knee->ankle joint-centre line on
 #: the silhouette, and every angle is measured from the true vertical at the runner (``camera``).
-SCHEMA_VERSION = "1.2"
+#: 1.3: every contact carries ``excluded`` and ``exclusion_reason`` (runform.metrics.plausibility);
+#: ``summary`` medians, ``n_strides`` and the overstriding verdict count only the contacts not excluded
+#: (``summary.n_contacts`` counts all); verdicts may be "cannot judge" (with ``reason``); ``overstriding``
+#: holds the band-rule decision (``source``) when no classifier ran; ``input`` gains ``capture_fps``,
+#: ``capture_fps_source``, ``file_fps`` and ``mirrored``.
+SCHEMA_VERSION = "1.3"
 
 #: Column order of strides.csv; the same keys appear in metrics.json ``strides``.
 STRIDE_COLUMNS = (
@@ -27,7 +32,7 @@ STRIDE_COLUMNS = (
     "shin_angle_ic_deg", "shin_angle_source", "shin_angle_ic_landmark_deg", "foot_strike_angle_ic_deg", "foot_strike", "knee_flexion_ic_deg",
     "knee_flexion_peak_stance_deg", "knee_flexion_excursion_deg", "overstride_pct_leg", "overstride_cm",
     "trunk_lean_deg", "vertical_oscillation_pct_leg", "vertical_stiffness_kn_m", "leg_stiffness_kn_m", "speed_m_s",
-    "overstride_probability", "overstriding",
+    "overstride_probability", "overstriding", "excluded", "exclusion_reason",
 )
 
 
@@ -42,6 +47,18 @@ def _clean(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def _overstriding(analysis: Analysis, cues: dict | None) -> dict:
+    """The decision the outputs show (:func:`runform.report.cues.overstriding_decision`)."""
+    decision = (cues or {}).get("overstriding")
+    if decision is None:
+        from .report.cues import overstriding_decision
+
+        decision = overstriding_decision(analysis.strides, analysis.quality, analysis.overstriding)
+    if analysis.overstriding is None:
+        decision = {**decision, "note": analysis.quality.get("overstride_model_missing", "no overstriding model used")}
+    return decision
 
 
 def metrics_document(analysis: Analysis, cues: dict | None = None) -> dict:
@@ -61,8 +78,7 @@ def metrics_document(analysis: Analysis, cues: dict | None = None) -> dict:
         "camera": analysis.camera.as_dict() if analysis.camera is not None else None,
         "summary": analysis.summary,
         "quality": analysis.quality,
-        "overstriding": analysis.overstriding if analysis.overstriding is not None else {
-            "model": None, "note": analysis.quality.get("overstride_model_missing", "no overstriding model used")},
+        "overstriding": _overstriding(analysis, cues),
         "cues": (cues or {}).get("cues", []),
         "cues_withheld": (cues or {}).get("withheld", []),
         "bands": (cues or {}).get("bands", {}),

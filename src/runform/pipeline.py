@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Callable
 
 from .camera import CameraConfig, CameraEstimate, SceneVerticals, estimate_camera, level_keypoints
-from .errors import InputNotFound, NotEnoughData
+from .errors import InputNotFound, NotEnoughData, UnreadableInput
 from .gait.events import EventConfig, detect_stances, trace_ground
 from .geometry import RunnerGeometry, estimate_geometry
 from .keypoints import Keypoints
+from .metrics.clock import ClockCheck, detect_slow_motion
+from .metrics.plausibility import ContactBounds, counted, mark_plausibility
 from .metrics.proxies import arm_and_shoulder, leg_stiffness, stance_speed, vertical_stiffness
 from .metrics.stance import stance_metrics
 from .metrics.summary import QualityConfig, quality_flags, summarize
@@ -55,10 +57,20 @@ class AnalysisConfig:
     use_model: bool = True
     #: True vertical at the runner (video input).
     camera: CameraConfig = CameraConfig()
+    #: Physical bounds a contact must meet to count (:mod:`runform.metrics.plausibility`).
+    contacts: ContactBounds = ContactBounds()
+    #: When file time cannot be real time (:mod:`runform.metrics.clock`).
+    clock: ClockCheck = ClockCheck()
+    #: Fewer contacts found than this is NotEnoughData: one contact has no step, no cadence
+    #: and no median worth the name. (Contacts found but all implausible still give a result,
+    #: every one marked excluded, with "cannot judge": the report then shows what was seen.)
+    min_contacts: int = 2
 
 
 @dataclass(frozen=True)
 class InputInfo:
+    """What was read. ``fps`` and ``duration_s`` are in real time (after ``capture_fps``)."""
+
     path: str
     source_type: str  # "video", "trc" or "openpose"
     fps: float
@@ -67,6 +79,15 @@ class InputInfo:
     rotation: int = 0
     width: int | None = None
     height: int | None = None
+    #: Video: the real capture rate used for a slow-motion clip (Hz), None when the file's
+    #: own rate is real time; ``capture_fps_source`` says where it came from ("option" for
+    #: ``--capture-fps``, "file metadata" for e.g. Android's ``com.android.capture.fps``).
+    capture_fps: float | None = None
+    capture_fps_source: str | None = None
+    #: Video: the file's own frame rate (Hz), before any capture rate.
+    file_fps: float | None = None
+    #: Video: the display matrix mirrors the picture; frames were read unmirrored (as filmed).
+    mirrored: bool = False
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -115,6 +136,8 @@ def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = 
     if not path.exists():
         raise InputNotFound(f"input not found: {path}")
     kind = source_type(path)
+    if kind != "openpose" and not path.is_file():  # a FIFO would block the reader forever
+        raise UnreadableInput(f"not a regular file: {path} (a pipe, socket or device cannot be analysed)")
     if kind == "trc":
         from .io.trc import read_trc
 
@@ -128,18 +151,37 @@ def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = 
         w, h = kp.image_size or (None, None)
         info = InputInfo(str(path), kind, kp.fps, len(kp), float(kp.time_s[-1]) if len(kp) else 0.0, width=w, height=h)
         return kp, info
-    from .io.video import probe_video
+    from .io.video import capture_rate, probe_video
     from .pose.mediapipe_pose import PoseConfig, estimate_pose, load_or_estimate_pose
 
     vinfo = probe_video(path)
+    capture, capture_source = capture_rate(vinfo, config.capture_fps)  # refuses a rate below the file's
     if cache_dir is None:
-        kp = estimate_pose(path, config.capture_fps, PoseConfig(), progress)
+        kp = estimate_pose(path, capture, PoseConfig(), progress)
     else:
-        kp = load_or_estimate_pose(path, Path(cache_dir) / "pose.npz", config.capture_fps, PoseConfig(), progress)
+        kp = load_or_estimate_pose(path, Path(cache_dir) / "pose.npz", capture, PoseConfig(), progress)
     duration = float(kp.time_s[-1] - kp.time_s[0]) if len(kp) > 1 else 0.0
+    kp = _note_missing_frames(kp, vinfo.frame_count)
     info = InputInfo(str(path), kind, round(kp.fps, 6), len(kp), duration, rotation=vinfo.rotation,
-                     width=vinfo.width, height=vinfo.height)
+                     width=vinfo.width, height=vinfo.height, capture_fps=capture, capture_fps_source=capture_source,
+                     file_fps=round(vinfo.fps, 6), mirrored=vinfo.mirrored)
     return kp, info
+
+
+#: Share of the frames a video's header announces that must decode; fewer means a truncated or
+#: corrupt file (the gap has no contacts, and what was read may end mid-stride).
+MIN_DECODED_SHARE = 0.9
+
+
+def _note_missing_frames(kp: Keypoints, announced: int) -> Keypoints:
+    """Add a ``frames_missing`` quality note when far fewer frames decoded than the header announces."""
+    if not announced or len(kp) >= MIN_DECODED_SHARE * announced:
+        return kp
+    notes = dict(kp.meta.get("quality") or {})
+    notes["frames_missing"] = (f"only {len(kp)} of the {announced} frames the file announces could be decoded (a "
+                               "truncated or corrupt file); the results cover what was read")
+    return Keypoints(kp.xy, kp.confidence, kp.time_s, units=kp.units, image_size=kp.image_size,
+                     meta={**kp.meta, "quality": notes})
 
 
 def _centimetres_per_unit(kp: Keypoints, geom: RunnerGeometry, runner: RunnerInfo) -> float | None:
@@ -155,10 +197,14 @@ def _centimetres_per_unit(kp: Keypoints, geom: RunnerGeometry, runner: RunnerInf
 def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = AnalysisConfig()) -> Analysis:
     """Run every stage after pose estimation.
 
+    Every contact is checked against running physics (:mod:`runform.metrics.plausibility`);
+    the implausible ones keep their rows, marked ``excluded`` with the reason, and are left
+    out of the summary, the quality counts and the overstriding verdict.
+
     Raises
     ------
     NotEnoughData
-        When no complete foot contact can be found.
+        When fewer than ``config.min_contacts`` foot contacts can be found.
     """
     signals = config.signals
     if info.source_type == "trc":
@@ -184,6 +230,11 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
             s["overstride_cm"] = round(s["overstride_pct_leg"] / 100 * geom.leg_length * cm, 2)
         s["vertical_stiffness_kn_m"] = vertical_stiffness(s.get("contact_time_s"), s.get("flight_time_s"),
                                                           config.runner.mass_kg)
+    if len(strides) < config.min_contacts:
+        raise NotEnoughData(f"only {len(strides)} foot contact found in {Path(info.path).name} "
+                            f"({info.duration_s:.1f} s): film at least 8-10 s of steady running, side-on, whole body in view")
+    mark_plausibility(strides, clean, geom, config.contacts)
+    valid = counted(strides)
     summary = summarize(strides)
     summary["stiffness_unit"] = "kN/m" if config.runner.mass_kg else "kN/m per kg body mass"
     proxies = arm_and_shoulder(clean, geom.near_side)
@@ -192,7 +243,11 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     quality.update(kp.meta.get("quality") or {})  # the reader's notes, e.g. TRC units overruled
     diag["leg_length"] = geom.leg_length
     if info.source_type == "video":
-        _evidence_flags(strides, camera, config.camera, quality)
+        _evidence_flags(valid, camera, config.camera, quality)
+        if info.mirrored:
+            quality["mirrored"] = ("the file asks players to show the picture mirrored; it was analysed as filmed "
+                                   "(unmirrored), so left and right are the runner's own")
+    _clock_flag(summary, info, config.clock, quality, diag)
     diag["centimetres_per_unit"] = cm
     overstriding = _classify_overstriding(strides, geom.leg_length, cm, config, quality)
     return Analysis(info, clean, geom, strides, summary, quality, proxies, diag, overstriding, camera,
@@ -231,6 +286,17 @@ def _evidence_flags(strides: list[dict], camera: CameraEstimate | None, config: 
         quality["camera_tilt_from_ground"] = camera.note
 
 
+def _clock_flag(summary: dict, info: InputInfo, check: ClockCheck, quality: dict, diag: dict) -> None:
+    """``slow_motion`` when cadence and contact time in file time are not human running."""
+    rate = info.capture_fps or info.fps
+    slow = detect_slow_motion(summary, rate, info.source_type, check)
+    if slow is None:
+        return
+    quality["slow_motion"] = slow.text
+    diag["slow_motion"] = {"factor": round(slow.factor, 3), "likely_capture_fps": slow.capture_fps,
+                           "option": slow.option or None}
+
+
 def _classify_overstriding(strides: list[dict], leg_length: float, cm: float | None, config: AnalysisConfig,
                            quality: dict) -> dict | None:
     """Add ``overstride_probability`` / ``overstriding`` to each stride; return the verdict.
@@ -252,11 +318,12 @@ def _classify_overstriding(strides: list[dict], leg_length: float, cm: float | N
         quality["overstride_model_missing"] = (f"{err}; overstriding is judged by the shin-angle and overstride "
                                                "bands instead of the classifier")
         return None
+    from .classify.model import VerdictConfig, contact_overstriding
+
     probs = model.predict_proba(stride_features(strides, leg_length_metres(leg_length, cm)))
     threshold = model.info.threshold
     for s, p in zip(strides, probs):
+        # Every contact keeps its probability; an excluded one is not judged.
         s["overstride_probability"] = round(float(p), 4)
-        s["overstriding"] = bool(p >= threshold)
-    from .classify.model import VerdictConfig
-
-    return {"model": model.info.as_dict(), **verdict(strides, probs, VerdictConfig(threshold=threshold))}
+        s["overstriding"] = None if s.get("excluded") else contact_overstriding(p, threshold)
+    return {"model": model.info.as_dict(), **verdict(strides, probs, VerdictConfig(threshold=threshold), quality)}

@@ -53,7 +53,7 @@ def test_train_writes_model_and_card_that_analyze_uses(analyzed, runs_dir, tmp_p
     assert keys <= set(doc["overstriding"]["right"])
     assert "overstride_probability" in doc["strides"][0]
     csv_head = (tmp_path / "out" / "over_a" / "strides.csv").read_text().splitlines()[0]
-    assert csv_head.endswith("overstride_probability,overstriding")
+    assert csv_head.endswith("overstride_probability,overstriding,excluded,exclusion_reason")
 
 
 def test_train_refuses_too_few_runners(analyzed, tmp_path):

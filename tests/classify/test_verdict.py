@@ -51,3 +51,37 @@ def test_nan_probabilities_are_not_counted():
 def test_length_mismatch_is_an_error():
     with pytest.raises(ValueError):
         verdict(_strides(["right"] * 2), np.array([0.5]))
+
+
+@pytest.mark.parametrize("flag", ["low_visibility", "not_side_on", "shin_from_landmarks", "camera_tilt_unknown",
+                                  "slow_motion"])
+def test_weak_data_flags_make_every_group_cannot_judge(flag):
+    # Sure, consistent probabilities (the sprint clip's "p 1.00") are no verdict on weak data.
+    v = verdict(_strides(["left", "right"] * 10), np.full(20, 0.99), quality={flag: "..."})
+    assert v["cannot_judge"] and flag in v["cannot_judge"]
+    for who in ("left", "right", "session"):
+        g = v[who]
+        assert g["verdict"] == "cannot judge" and g["reason"] == v["cannot_judge"]
+        assert g["text"].startswith("cannot judge: ") and "p = " not in g["text"]
+    assert v["session"]["n_contacts"] == 20  # the numbers stay in the record
+
+
+def test_a_large_share_of_excluded_contacts_is_cannot_judge_and_excluded_never_count():
+    strides = _strides(["left", "right"] * 6)
+    for s in strides[:5]:
+        s["excluded"] = True
+    v = verdict(strides, np.full(12, 0.9))
+    assert v["session"]["verdict"] == "cannot judge" and "5 of 12 contacts are not plausible" in v["cannot_judge"]
+    strides = _strides(["left", "right"] * 6)
+    strides[0]["excluded"] = strides[1]["excluded"] = True
+    probs = np.array([0.99, 0.99] + [0.01] * 10)  # the excluded pair would have tipped nothing, but must not count
+    v = verdict(strides, probs)
+    assert v["cannot_judge"] is None and v["session"]["n_contacts"] == 10 and v["session"]["n_overstriding"] == 0
+    assert v["session"]["verdict"] == "not overstriding"
+
+
+def test_contact_rule_is_greater_or_equal_the_threshold():
+    from runform.classify.model import contact_overstriding
+
+    assert contact_overstriding(0.5, 0.5) is True and contact_overstriding(0.4999, 0.5) is False
+    assert contact_overstriding(float("nan"), 0.5) is None and contact_overstriding(None, 0.5) is None

@@ -3,7 +3,8 @@
 Inputs are videos (``.mp4 .mov .m4v .avi .mkv .webm``), ``.trc`` motion-capture files and
 OpenPose folders (a folder holding ``*_keypoints.json`` or Pose2Sim ``*.<frame>.json``; it is
 not searched further).
-Hidden files and folders and the output folder itself are skipped.
+Hidden files and folders, the output folder itself and anything that is not a regular file
+(a FIFO would block the batch when read) are skipped.
 
 Runner grouping: a CSV manifest (columns ``path,runner``; paths relative to the input folder
 or absolute) wins; otherwise, by default, the first sub-folder under the input folder names
@@ -17,6 +18,7 @@ import csv
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +60,14 @@ def _is_openpose_dir(names: list[str]) -> bool:
     return any(is_keypoint_file(n) for n in names)
 
 
+def _regular(path: Path) -> bool:
+    """A regular file (a symlink to one counts); False for FIFOs, sockets, devices, broken links."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def find_inputs(root: Path, out: Path | None = None) -> list[tuple[Path, str]]:
     """Return ``(path, kind)`` for every input under ``root``, sorted by relative path.
 
@@ -88,6 +98,8 @@ def find_inputs(root: Path, out: Path | None = None) -> list[tuple[Path, str]]:
             if name.startswith("."):
                 continue
             ext = Path(name).suffix.lower()
+            if (ext in VIDEO_EXTENSIONS or ext in KEYPOINT_EXTENSIONS) and not _regular(here / name):
+                continue  # a FIFO, socket or device: reading (or hashing) it would block the batch
             if ext in VIDEO_EXTENSIONS:
                 found.append((here / name, "video"))
             elif ext in KEYPOINT_EXTENSIONS:
@@ -203,7 +215,7 @@ def hash_input(path: Path, chunk: int = 1 << 20) -> str:
     """SHA-256 of a file's bytes, or of an OpenPose folder's ``*.json`` names and bytes."""
     h = hashlib.sha256()
     path = Path(path)
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    files = sorted(f for f in path.glob("*.json") if _regular(f)) if path.is_dir() else [path]
     for f in files:
         if path.is_dir():
             h.update(f.name.encode() + b"\0")

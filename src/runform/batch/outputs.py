@@ -37,7 +37,7 @@ METRIC_LABELS = {"cadence_spm": "cadence (spm)", "shin_angle_ic_deg": "shin angl
                  "foot_strike_left": "strike L", "foot_strike_right": "strike R",
                  "contact_time_s": "contact (s)", "trunk_lean_deg": "trunk lean (deg)", "n_strides": "contacts"}
 #: Sort rank of verdicts in index.html: the ones that need a look first.
-VERDICT_RANK = {"overstriding": 0, "uncertain": 1, "not overstriding": 2, "not enough contacts": 3}
+VERDICT_RANK = {"overstriding": 0, "uncertain": 1, "not overstriding": 2, "not enough contacts": 3, "cannot judge": 4}
 
 
 @dataclass

@@ -145,23 +145,54 @@ def _load_cached(path: str, stamp) -> OverstrideModel:  # stamp is part of the c
     return OverstrideModel.load(Path(path))
 
 
+#: Quality flags under which no overstriding verdict is given, and why (the sentence shown).
+CANNOT_JUDGE_FLAGS: dict[str, str] = {
+    "low_visibility": "the pose model saw the legs poorly",
+    "not_side_on": "the camera is not side-on",
+    "shin_from_landmarks": "the shin could not be measured on the runner's outline at most contacts",
+    "camera_tilt_unknown": "the camera's tilt is unknown and large",
+    "slow_motion": "the clip's clock is not real time (slow motion)",
+    "low_resolution": "the runner is too small in the frame for angles",
+}
+
+
 @dataclass(frozen=True)
 class VerdictConfig:
-    """How per-contact probabilities become a verdict.
+    """How per-contact probabilities become a verdict: the one overstriding decision.
 
     Attributes
     ----------
     threshold : float
-        A contact counts as overstriding when its probability is >= this.
+        A contact counts as overstriding when its probability is >= this
+        (:func:`contact_overstriding`); a group is "overstriding" when the lower end of the
+        interval on its mean probability reaches it, "not overstriding" when the upper end
+        stays below it, else "uncertain".
     min_contacts : int
-        Fewer judged contacts than this -> "not enough contacts".
+        Fewer judged (counted) contacts than this -> "not enough contacts".
     level : float
         Credible level of the interval on the mean probability.
+    cannot_judge_flags : tuple of str
+        Quality flags (keys of :data:`CANNOT_JUDGE_FLAGS`) that make every group "cannot judge":
+        the view, the visibility or the clock does not support a verdict, whatever the model says.
+    max_excluded_share : float
+        When more than this share of the contacts found was excluded as implausible
+        (:mod:`runform.metrics.plausibility`), the rest cannot be trusted either: "cannot judge".
     """
 
     threshold: float = 0.5
     min_contacts: int = 4
     level: float = 0.95
+    cannot_judge_flags: tuple[str, ...] = tuple(CANNOT_JUDGE_FLAGS)
+    max_excluded_share: float = 1 / 3
+
+
+def contact_overstriding(probability, threshold: float) -> bool | None:
+    """The per-contact rule: overstriding when ``probability >= threshold`` (None when missing)."""
+    try:
+        p = float(probability)
+    except (TypeError, ValueError):
+        return None
+    return bool(p >= threshold) if np.isfinite(p) else None
 
 
 def probability_interval(probs: np.ndarray, level: float = 0.95) -> tuple[float, float]:
@@ -180,16 +211,45 @@ def probability_interval(probs: np.ndarray, level: float = 0.95) -> tuple[float,
 
 
 _FOOT_TEXT = {"left": "left-foot ", "right": "right-foot ", "session": ""}
+#: Verdicts that decide something; every other word ("uncertain", "not enough contacts",
+#: "cannot judge") says the data does not support a decision.
+DECISIVE = ("overstriding", "not overstriding")
 
 
-def _group_verdict(probs: np.ndarray, who: str, config: VerdictConfig) -> dict:
+def cannot_judge_reason(strides: Sequence[Mapping], quality: Mapping | None,
+                        config: VerdictConfig = VerdictConfig()) -> str | None:
+    """Why no overstriding verdict can be given on this data, or None when one can.
+
+    Parameters
+    ----------
+    strides : sequence of mapping
+        Every contact found (``excluded`` marks the implausible ones).
+    quality : mapping or None
+        The analysis's quality flags.
+    """
+    quality = quality or {}
+    weak = [f for f in config.cannot_judge_flags if f in quality]
+    if weak:
+        return "; ".join(f"{CANNOT_JUDGE_FLAGS.get(f, f)} ({f})" for f in weak)
+    n = len(strides)
+    out = sum(bool(s.get("excluded")) for s in strides)
+    if n and out / n > config.max_excluded_share:
+        return f"{out} of {n} contacts are not plausible running (contacts_excluded), so the rest are not trusted either"
+    return None
+
+
+def _group_verdict(probs: np.ndarray, who: str, config: VerdictConfig, reason: str | None = None) -> dict:
     n = int(probs.size)
     if n == 0:
-        return {"n_contacts": 0, "n_overstriding": 0, "probability": None, "ci95": None,
-                "verdict": "not enough contacts", "text": f"no judged {_FOOT_TEXT[who]}contacts"}
+        word = "cannot judge" if reason else "not enough contacts"
+        return {"n_contacts": 0, "n_overstriding": 0, "probability": None, "ci95": None, "verdict": word,
+                "reason": reason, "text": f"cannot judge: {reason}" if reason else f"no judged {_FOOT_TEXT[who]}contacts"}
     k = int(np.sum(probs >= config.threshold))
     mean = float(np.mean(probs))
     lo, hi = probability_interval(probs, config.level)
+    out = {"n_contacts": n, "n_overstriding": k, "probability": round(mean, 4), "ci95": [round(lo, 4), round(hi, 4)]}
+    if reason:  # the numbers stay in the record; the text does not present them as a finding
+        return {**out, "verdict": "cannot judge", "reason": reason, "text": f"cannot judge: {reason}"}
     if n < config.min_contacts:
         word = "not enough contacts"
     elif lo >= config.threshold:
@@ -201,38 +261,53 @@ def _group_verdict(probs: np.ndarray, who: str, config: VerdictConfig) -> dict:
     text = f"overstriding on {k} of {n} {_FOOT_TEXT[who]}contacts, p = {mean:.2f}"
     if word != "overstriding":
         text = f"{word}: {text}"
-    return {"n_contacts": n, "n_overstriding": k, "probability": round(mean, 4),
-            "ci95": [round(lo, 4), round(hi, 4)], "verdict": word, "text": text}
+    return {**out, "verdict": word, "reason": None, "text": text}
 
 
-def verdict(strides: Sequence[Mapping], probs: np.ndarray, config: VerdictConfig = VerdictConfig()) -> dict:
-    """Per-foot and session verdicts.
+def verdict(strides: Sequence[Mapping], probs: np.ndarray, config: VerdictConfig = VerdictConfig(),
+            quality: Mapping | None = None) -> dict:
+    """Per-foot and session verdicts: the one place overstriding is decided.
 
     Parameters
     ----------
     strides : sequence of mapping
-        Per-stride dicts (only ``foot`` is read).
+        Per-stride dicts (``foot`` and ``excluded`` are read).
     probs : ndarray, shape (len(strides),)
         Overstriding probability per stride; NaN = not judged (left out of the counts).
+        Excluded strides are never counted, whatever their probability. A rule without
+        probabilities passes 1.0 / 0.0 per contact (see
+        :func:`runform.report.cues.overstriding_decision`).
+    config : VerdictConfig
+    quality : mapping, optional
+        Quality flags; any of ``config.cannot_judge_flags``, or too large a share of excluded
+        contacts, makes every group "cannot judge" with the reason.
 
     Returns
     -------
     dict
-        ``{"threshold", "left", "right", "session"}``; each group has ``n_contacts``,
-        ``n_overstriding``, ``probability`` (mean), ``ci95`` [lo, hi], ``verdict`` (one of
-        "overstriding", "not overstriding", "uncertain", "not enough contacts") and ``text``.
+        ``{"threshold", "cannot_judge", "left", "right", "session"}``: ``cannot_judge`` is the
+        reason or None; each group has ``n_contacts``, ``n_overstriding``, ``probability``
+        (mean), ``ci95`` [lo, hi], ``verdict`` (one of "overstriding", "not overstriding",
+        "uncertain", "not enough contacts", "cannot judge"), ``reason`` and ``text``.
     """
     probs = np.asarray(probs, float)
     if probs.shape != (len(strides),):
         raise ValueError(f"need one probability per stride ({len(strides)}), got shape {probs.shape}")
     feet = np.array([s.get("foot") for s in strides], dtype=object)
-    ok = np.isfinite(probs)
-    out = {"threshold": config.threshold}
+    ok = np.isfinite(probs) & np.array([not s.get("excluded") for s in strides], dtype=bool)
+    reason = cannot_judge_reason(strides, quality, config)
+    out = {"threshold": config.threshold, "cannot_judge": reason}
     for who in ("left", "right"):
-        out[who] = _group_verdict(probs[ok & (feet == who)], who, config)
-    out["session"] = _group_verdict(probs[ok], "session", config)
+        out[who] = _group_verdict(probs[ok & (feet == who)], who, config, reason)
+    out["session"] = _group_verdict(probs[ok], "session", config, reason)
     return out
 
 
+def is_decisive(group: Mapping | None) -> bool:
+    """True when a verdict group decides (overstriding or not), False for every kind of "cannot say"."""
+    return isinstance(group, Mapping) and group.get("verdict") in DECISIVE
+
+
 __all__ = ["OverstrideModel", "ModelInfo", "load_cached", "VerdictConfig", "verdict", "probability_interval",
+           "contact_overstriding", "cannot_judge_reason", "is_decisive", "DECISIVE", "CANNOT_JUDGE_FLAGS",
            "default_model_path", "card_path", "sha256_file", "MODEL_DIR_ENV", "CARD_VERSION"]

@@ -52,7 +52,10 @@ class Session:
 
     @property
     def strides(self) -> list[dict]:
-        return list(self.metrics.get("strides") or [])
+        """The contacts that count: every stride not marked ``excluded`` (implausible)."""
+        from ..metrics.plausibility import counted
+
+        return counted(self.metrics.get("strides") or [])
 
     @property
     def source_type(self) -> str:
@@ -130,8 +133,11 @@ def load_session(argument: Path, index: int, out: Path, analyze=None) -> Session
     target = Path(out) / "sessions" / f"{index + 1}_{stem}"
     done = target / "metrics.json"
     if done.is_file() and done.stat().st_mtime_ns >= argument.stat().st_mtime_ns:  # not a re-rendered input
+        from ..output import SCHEMA_VERSION
+
         doc = _read_metrics(done)
-        if _same_input(doc, argument):
+        # Same input, and written by this schema (an older one counts implausible contacts).
+        if _same_input(doc, argument) and doc.get("schema_version") == SCHEMA_VERSION:
             return Session(index, f"{index + 1} {stem}", argument, target, doc)
     staging = Path(out) / "sessions" / f".staging_{index + 1}"
     shutil.rmtree(staging, ignore_errors=True)

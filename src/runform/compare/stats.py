@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ..report.cues import Thresholds, is_overstride
+from ..classify.model import DECISIVE
+from ..report.cues import Thresholds, band_rule_overstriding, overstriding_decision
 from .mdc import MDC_SOURCES, MinimalDetectableChange
 
 
@@ -89,9 +90,12 @@ class StatsConfig:
 
 
 def stride_values(strides: list[dict], key: str) -> np.ndarray:
-    """Finite per-contact values of ``key``; cadence is 60 / step time of each contact."""
+    """Finite per-contact values of ``key`` over the counted contacts (not ``excluded``);
+    cadence is 60 / step time of each contact."""
     out = []
     for s in strides:
+        if s.get("excluded"):
+            continue
         if key == "cadence_spm":
             st = s.get("step_time_s")
             v = 60.0 / st if isinstance(st, (int, float)) and st and st > 0 else None
@@ -192,46 +196,40 @@ def compare_metric(spec: MetricSpec, before: np.ndarray, after: np.ndarray,
 
 
 def session_overstriding(doc: dict, thresholds: Thresholds = Thresholds()) -> dict:
-    """The session's overstriding verdict: the classifier's when present, else the band rule.
+    """The session's overstriding verdict, by the one decision every output shows
+    (:func:`runform.report.cues.overstriding_decision`: the classifier's when present, else the
+    band rule; "cannot judge" on weak data).
 
     Returns
     -------
     dict
-        verdict ("overstriding", "not overstriding", "uncertain", "not enough contacts"),
-        probability (0-1 or None), ci95 ([lo, hi] or None), n_contacts, n_overstriding, text,
-        source ("classifier" or "band rule").
+        verdict ("overstriding", "not overstriding", "uncertain", "not enough contacts",
+        "cannot judge"), probability (0-1 or None), ci95 ([lo, hi] or None), n_contacts,
+        n_overstriding, text, reason, source ("classifier" or "band rule").
     """
-    ov = doc.get("overstriding")
-    if isinstance(ov, dict) and isinstance(ov.get("session"), dict) and ov["session"].get("verdict"):
-        s = ov["session"]
-        return {"verdict": s["verdict"], "probability": s.get("probability"), "ci95": s.get("ci95"),
-                "n_contacts": s.get("n_contacts"), "n_overstriding": s.get("n_overstriding"),
-                "text": s.get("text", s["verdict"]), "source": "classifier"}
-    return rule_overstriding(doc, thresholds)
+    decision = overstriding_decision(doc.get("strides") or [], doc.get("quality") or {}, doc.get("overstriding"),
+                                     thresholds)
+    return _session_row(decision)
 
 
 def rule_overstriding(doc: dict, thresholds: Thresholds = Thresholds()) -> dict:
-    """The band-rule verdict (:func:`runform.report.cues.is_overstride` on the angles only).
+    """The band-rule verdict (:func:`runform.report.cues.band_rule_overstriding`), as a second opinion.
 
-    The strides' classifier probability is ignored here, so this is the shin-angle and
+    The strides' classifier probabilities are ignored here, so this is the shin-angle and
     overstride-band rule even when a classifier judged the session.
     """
-    strides = [{k: v for k, v in s.items() if k != "overstride_probability"} for s in doc.get("strides") or []]
-    judged = [v for v in (is_overstride(s, thresholds) for s in strides) if v is not None]
-    k, n = int(sum(judged)), len(judged)
-    if n < thresholds.min_strides:
-        verdict, p, ci = "not enough contacts", (k / n if n else None), None
-    else:
-        p = k / n
-        iv = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
-        ci = [float(iv.low), float(iv.high)]
-        verdict = "overstriding" if p >= thresholds.overstride_min_fraction else "not overstriding"
-    return {"verdict": verdict, "probability": p, "ci95": ci, "n_contacts": n, "n_overstriding": k,
-            "text": f"{verdict}: overstriding on {k} of {n} contacts (shin-angle and overstride bands)",
-            "source": "band rule"}
+    return _session_row(band_rule_overstriding(doc.get("strides") or [], doc.get("quality") or {}, thresholds))
 
 
-_DECISIVE = ("overstriding", "not overstriding")
+def _session_row(decision: dict) -> dict:
+    s = decision["session"]
+    return {"verdict": s["verdict"], "probability": s.get("probability"), "ci95": s.get("ci95"),
+            "n_contacts": s.get("n_contacts"), "n_overstriding": s.get("n_overstriding"),
+            "text": s.get("text", s["verdict"]), "reason": s.get("reason"),
+            "source": decision.get("source", "classifier")}
+
+
+_DECISIVE = DECISIVE
 
 
 def compare_overstriding(before: dict, after: dict) -> dict:

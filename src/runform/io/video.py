@@ -2,7 +2,16 @@
 
 Frames are streamed one at a time so memory stays constant in clip length.
 Rotation metadata (the container's display matrix, as phones write it) is
-applied, so every frame comes out upright as a player would show it.
+applied, so every frame comes out upright as a player would show it. A display
+matrix that also mirrors the picture (a selfie camera, an editor's "flip") is read
+for its rotation only: the frames come out upright and unmirrored, as filmed, and
+:attr:`VideoInfo.mirrored` says so. (FFmpeg reads a mirror as a 180 deg rotation,
+which turned such clips upside down: a shin of 166 deg.)
+
+The capture rate of a slow-motion clip is read where the file carries it (Android's
+``com.android.capture.fps`` and any other ``*capture.fps`` metadata key, container or
+stream; see :func:`file_capture_fps`) and used when the user gave none
+(:func:`capture_rate`).
 
 Timestamps are in **seconds from the first decoded frame** (the first frame is
 at 0.0), taken from each frame's presentation time so variable-frame-rate phone
@@ -26,8 +35,11 @@ import av
 import numpy as np
 
 from runform.errors import InputNotFound, UnreadableInput
+from runform.io.video_meta import CaptureRateError, capture_rate, display_orientation, file_capture_fps
 
-__all__ = ["VideoInfo", "FrameGrid", "probe_video", "iter_frames", "rotate_frame", "constant_rate"]
+__all__ = ["VideoInfo", "FrameGrid", "probe_video", "iter_frames", "rotate_frame", "constant_rate",
+           "display_orientation", "file_capture_fps", "capture_rate", "CaptureRateError"]
+
 
 #: Largest timestamp rounding accepted as rounding, in frames of the declared rate: more than
 #: a quarter frame off the grid is real timing (variable frame rate), not rounding.
@@ -73,6 +85,10 @@ class VideoInfo:
     codec: str
     #: True when the timestamps sit on the declared rate's grid (:func:`constant_rate`).
     constant_rate: bool = False
+    #: The capture rate the file's metadata declares, Hz (:func:`file_capture_fps`), else None.
+    capture_fps: float | None = None
+    #: True when the display matrix mirrors the picture (frames are read unmirrored).
+    mirrored: bool = False
 
 
 def _check_exists(path: Path) -> None:
@@ -80,6 +96,8 @@ def _check_exists(path: Path) -> None:
         raise InputNotFound(f"input not found: {path}")
     if not path.is_file():
         raise UnreadableInput(f"not a file: {path}")
+    if path.stat().st_size == 0:
+        raise UnreadableInput(f"{path.name} is empty (0 bytes)")
 
 
 def _open(path: Path):
@@ -95,6 +113,10 @@ def _open(path: Path):
 
 
 def _short(exc: BaseException) -> str:
+    """FFmpeg's reason without its errno and the path (the message names the file already)."""
+    reason = getattr(exc, "strerror", None)
+    if isinstance(reason, str) and reason:
+        return reason[:200]
     return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
@@ -245,7 +267,7 @@ def probe_video(path) -> VideoInfo:
         elif container.duration is not None:
             duration = container.duration / av.time_base
         first = _first_frame(container, stream, path)
-        rotation = int(round(first.rotation or 0))
+        rotation, mirrored = display_orientation(first)
         w, h = first.width, first.height
         if int(round(rotation / 90.0)) % 2:
             w, h = h, w
@@ -254,7 +276,8 @@ def probe_video(path) -> VideoInfo:
             count = int(round(duration * fps))
         return VideoInfo(path=path, width=int(w), height=int(h), rotation=rotation,
                          fps=fps, frame_count=count, duration_s=duration,
-                         codec=stream.codec_context.name, constant_rate=grid is not None)
+                         codec=stream.codec_context.name, constant_rate=grid is not None,
+                         capture_fps=file_capture_fps(container.metadata, stream.metadata), mirrored=mirrored)
     finally:
         container.close()
 
@@ -344,7 +367,7 @@ def iter_frames(path, capture_fps: float | None = None,
                 except (av.error.FFmpegError, ValueError):
                     continue
                 last_t = t
-                yield float(t), rotate_frame(image, frame.rotation or 0)
+                yield float(t), rotate_frame(image, display_orientation(frame)[0])
                 n_out += 1
                 if max_frames is not None and n_out >= max_frames:
                     return

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..geometry import RunnerGeometry
 from ..keypoints import Keypoints
+from .plausibility import counted, excluded_summary
 
 #: Per-stride metrics summarised, with their units (for tables and reports).
 SUMMARY_METRICS: dict[str, str] = {
@@ -48,6 +49,10 @@ class QualityConfig:
     max_jump_leg : float
         A frame-to-frame pelvis jump larger than this many leg lengths means the pose
         model switched to another person or the camera cut.
+    min_leg_px : float
+        Video and OpenPose: a leg (thigh + shank) shorter than this many pixels flags
+        ``low_resolution``. The shank is then under ~40 px, where one pixel of landmark error
+        turns the shin angle by about 1.5 deg and MediaPipe's few-pixel scatter by 5-10.
     """
 
     min_strides_per_side: int = 4
@@ -55,6 +60,7 @@ class QualityConfig:
     max_far_leg_missing: float = 0.3
     min_side_on_ratio: float = 0.25
     max_jump_leg: float = 0.5
+    min_leg_px: float = 80.0
 
 
 def _stats(values: list[float]) -> dict:
@@ -67,12 +73,16 @@ def _stats(values: list[float]) -> dict:
 
 
 def summarize(strides: list[dict]) -> dict:
-    """Median/IQR/n of every metric, overall and per foot, plus cadence.
+    """Median/IQR/n of every metric, overall and per foot, plus cadence, over the counted contacts.
 
-    Cadence (steps/min) is 60 / median step time, the same definition as the
-    motion-capture ground truth, so one odd step does not move it.
+    Contacts marked ``excluded`` (:mod:`runform.metrics.plausibility`) are left out of every
+    median; ``n_strides`` counts the contacts that count, ``n_contacts`` all that were found
+    and ``n_excluded`` the difference. Cadence (steps/min) is 60 / median step time, the same
+    definition as the motion-capture ground truth, so one odd step does not move it.
     """
-    out: dict = {}
+    found = len(strides)
+    strides = counted(strides)
+    out: dict = {"n_contacts": found, "n_excluded": found - len(strides)}
     step = _stats([s.get("step_time_s") for s in strides])
     out["cadence_spm"] = round(60.0 / step["median"], 2) if step["median"] else None
     out["n_strides"] = len(strides)
@@ -91,9 +101,20 @@ def summarize(strides: list[dict]) -> dict:
 
 def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
                   config: QualityConfig = QualityConfig()) -> dict:
-    """Flags for results that rest on weak data, each with a plain explanation."""
+    """Flags for results that rest on weak data, each with a plain explanation.
+
+    Contact counts are of the counted contacts (not ``excluded``); ``contacts_excluded``
+    says how many were left out and why.
+    """
     flags: dict[str, str] = {}
+    left_out = excluded_summary(strides)
+    if left_out:
+        flags["contacts_excluded"] = left_out
+    strides = counted(strides)
     joints = ("hip", "knee", "ankle", "heel", "toe")
+    if kp.units == "px" and np.isfinite(geom.leg_length) and 0 < geom.leg_length < config.min_leg_px:
+        flags["low_resolution"] = (f"the runner's leg is only {geom.leg_length:.0f} px long (< {config.min_leg_px:g}); "
+                                   "film closer or at a higher resolution: angles this small are coarse")
     if kp.units == "px":
         sides = [geom.near_side] if geom.near_side else ["left", "right"]
         key_conf = float(np.mean([kp.conf(f"{s}_{j}").mean() for s in sides for j in joints]))
@@ -124,5 +145,6 @@ def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
     for foot in ("left", "right"):
         n = sum(1 for s in strides if s["foot"] == foot)
         if n < config.min_strides_per_side:
-            flags[f"too_few_strides_{foot}"] = f"only {n} {foot}-foot contacts (< {config.min_strides_per_side}); medians are unstable"
+            flags[f"too_few_strides_{foot}"] = (f"only {n} plausible {foot}-foot contacts "
+                                                f"(< {config.min_strides_per_side}); medians are unstable")
     return flags

@@ -29,12 +29,13 @@ from ..camera.tilt import image_direction
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter, even_size
 from ..metrics.angles import angle_from_vertical, unit_from_vertical
-from .cues import Thresholds, band, is_overstride
+from .cues import Thresholds, band, is_overstride, overstriding_decision
 from .draw import (
     _DARK, _dashed, _dot, _label, _line, _panel, _shade, _text, _unit,
 )
 
-__all__ = ["AnnotateConfig", "AnnotatedVideo", "render_annotated_video", "shin_band", "overstride_flagged"]
+__all__ = ["AnnotateConfig", "AnnotatedVideo", "render_annotated_video", "shin_band", "overstride_flagged",
+           "counter_colour"]
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,18 @@ def _band_colour(angle_deg, config: AnnotateConfig):
 
 def overstride_flagged(stride: dict, config: AnnotateConfig = AnnotateConfig()) -> bool:
     """True when a contact counts as overstriding, by the same rule as the cues
-    (:func:`runform.report.cues.is_overstride`); unjudgeable contacts count as not."""
+    (:func:`runform.report.cues.is_overstride`); unjudgeable and excluded contacts count as not."""
     return bool(is_overstride(stride, config.thresholds))
+
+
+def counter_colour(decision: dict, config: AnnotateConfig = AnnotateConfig()) -> tuple[int, int, int]:
+    """The HUD's overstride counter colour: the session decision's, the same as the report's.
+
+    Bad when the session verdict is "overstriding", ok when "not overstriding", white for
+    every verdict that does not decide ("uncertain", "not enough contacts", "cannot judge").
+    """
+    word = (decision.get("session") or {}).get("verdict")
+    return {"overstriding": config.colour_bad, "not overstriding": config.colour_ok}.get(word, (255, 255, 255))
 
 
 # --- drawing primitives (RGB images, float coordinates, NaN-safe) -------------------
@@ -122,6 +133,9 @@ class _Scene:
         self.strides = sorted(analysis.strides, key=lambda s: s["ic_time_s"])
         self.summary = analysis.summary
         self.config = config
+        # The one decision (runform.report.verdict), so the counter agrees with report and CLI.
+        self.decision = overstriding_decision(analysis.strides, analysis.quality, analysis.overstriding,
+                                              config.thresholds)
         self.size = size
         # The true vertical at the runner (runform.camera): angles are drawn against it.
         self.tilt = analysis.camera.vertical_at_runner_deg if analysis.camera is not None else 0.0
@@ -180,7 +194,7 @@ def _draw_contact(img, sc: _Scene, s: dict, u: float) -> None:
     f = s["foot"]
     knee, ankle, heel = sc.at(f"{f}_knee", i), sc.at(f"{f}_ankle", i), sc.at(f"{f}_heel", i)
     shin = s.get("shin_angle_ic_deg")
-    col = _band_colour(shin, sc.config)
+    col = _band_colour(shin, sc.config) if not s.get("excluded") else (160, 160, 160)
     th = max(3, int(round(u * 0.45)))
     if np.all(np.isfinite(knee)) and np.all(np.isfinite(ankle)):
         length = float(np.hypot(*(ankle - knee)))
@@ -192,7 +206,8 @@ def _draw_contact(img, sc: _Scene, s: dict, u: float) -> None:
         _dashed(img, knee, vertical, _DARK, max(3, th // 2 + 2), u)
         _dashed(img, knee, vertical, (255, 255, 255), max(2, th // 2), u)
         if shin is not None:
-            _label(img, f"Shin {shin:.0f}°", knee, u * 1.1, sc.direction, colour=col)
+            text = f"Shin {shin:.0f}°" if not s.get("excluded") else "excluded"
+            _label(img, text, knee, u * 1.1, sc.direction, colour=col)
     pel_x = sc.kp.point("pelvis")[i, 0]
     if not np.isfinite(pel_x):
         pel_x = sc.mid_hip[i, 0]
@@ -213,16 +228,19 @@ def _hud(img, sc: _Scene, done: list[dict], u: float) -> None:
     cad = sc.summary.get("cadence_spm")
     lines = [f"Cadence {cad:.0f} spm" if cad else "Cadence -"]
     colours = [(255, 255, 255)]
-    last = done[-1] if done else None
+    last = next((s for s in reversed(done) if not s.get("excluded")), None)  # the last counted contact
     if last:
         shin = last.get("shin_angle_ic_deg")
         lines.append(f"Shin {shin:.0f}° {last['foot'][0].upper()}" if shin is not None else "Shin -")
         colours.append(_band_colour(shin, sc.config))
         lines.append(f"Strike {last.get('foot_strike') or '-'}")
         colours.append((255, 255, 255))
-        n_bad = sum(overstride_flagged(s, sc.config) for s in done)
-        lines.append(f"Overstride {n_bad}/{len(done)}")
-        colours.append(sc.config.colour_bad if 2 * n_bad > len(done) else sc.config.colour_ok)
+        judged = [s for s in done if is_overstride(s, sc.config.thresholds) is not None]
+        n_bad = sum(overstride_flagged(s, sc.config) for s in judged)
+        session = sc.decision["session"]
+        lines.append(f"Overstride {n_bad}/{len(judged)}" if session["verdict"] != "cannot judge"
+                     else "Overstride: cannot judge")
+        colours.append(counter_colour(sc.decision, sc.config))
     else:
         lines += ["Shin -", "Strike -", "Overstride -"]
         colours += [(255, 255, 255)] * 3
@@ -257,7 +275,8 @@ def _timeline(img, sc: _Scene, t: float, u: float) -> None:
             a = x0 + (x1 - x0) * s["ic_time_s"] / span
             b = x0 + (x1 - x0) * min(end, span) / span
             cv2.rectangle(img, (int(a), y0), (max(int(a) + 1, int(b)), y0 + row),
-                          _band_colour(s.get("shin_angle_ic_deg"), sc.config), -1)
+                          _band_colour(s.get("shin_angle_ic_deg"), sc.config) if not s.get("excluded")
+                          else (110, 110, 110), -1)
     cx = int(x0 + (x1 - x0) * min(max(t, 0.0), span) / span)
     cv2.line(img, (cx, top), (cx, h), (255, 255, 255), max(2, row // 4))
 

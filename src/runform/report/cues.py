@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..metrics.plausibility import counted
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -197,23 +198,6 @@ def band_text(metric: str, thresholds: Thresholds = Thresholds()) -> str:
     return f"green >= {a}, amber {r}-{a}, red < {r}"
 
 
-def is_overstride(stride: dict, t: Thresholds = Thresholds()) -> bool | None:
-    """Whether one contact counts as overstriding (None when it cannot be judged).
-
-    ``overstride_probability`` (a classifier) decides when present. Otherwise: shin angle
-    or heel-ahead-of-pelvis in the red band, or both in the amber band.
-    """
-    p = _num(stride.get("overstride_probability"))
-    if p is not None:
-        return p > t.overstride_probability_cut
-    shin, over = _num(stride.get("shin_angle_ic_deg")), _num(stride.get("overstride_pct_leg"))
-    if shin is None and over is None:
-        return None
-    if (shin is not None and shin > t.shin_red_deg) or (over is not None and over > t.overstride_red_pct_leg):
-        return True
-    return (shin is not None and shin > t.shin_amber_deg) and (over is not None and over > t.overstride_amber_pct_leg)
-
-
 def _support(strides: list[dict], metric: str, t: Thresholds) -> tuple[int, int]:
     """(strides outside green, strides measured) for a per-stride metric."""
     bands = [band(metric, s.get(metric), t) for s in strides]
@@ -273,8 +257,13 @@ _CUES = {
         "Posture proxy only (see definitions); uncalibrated working band.", 0.3),
 }
 
+#: Flags that say the data is weak: the report's summary is never green over one of them.
+WEAK_DATA_FLAGS = ("low_visibility", "not_side_on", "shin_from_landmarks", "camera_tilt_unknown", "slow_motion",
+                   "tracking_jumps", "too_few_strides_left", "too_few_strides_right", "contact_timing_estimated",
+                   "frames_missing", "low_resolution")
+
 #: Cues that rest on sagittal angles and are withheld when the view is poor.
-_VIEW_FLAGS = ("low_visibility", "not_side_on")
+_VIEW_FLAGS = ("low_visibility", "not_side_on", "low_resolution")
 
 
 def _make(cue_id: str, value, band_name: str, k: int | None, n: int | None, t: Thresholds,
@@ -289,14 +278,8 @@ def _make(cue_id: str, value, band_name: str, k: int | None, n: int | None, t: T
     }
 
 
-def _model_verdict_groups(overstriding: dict | None) -> list[dict] | None:
-    """The session and per-foot verdicts that judged enough contacts, or None to fall back to bands."""
-    if not overstriding or not isinstance(overstriding.get("session"), dict):
-        return None
-    if overstriding["session"].get("verdict") in (None, "not enough contacts"):
-        return None
-    return [overstriding[w] for w in ("session", "left", "right")
-            if isinstance(overstriding.get(w), dict) and overstriding[w].get("verdict") != "not enough contacts"]
+#: Flags that say the clip's clock is wrong: every cue (cadence included) waits for the right one.
+_CLOCK_FLAGS = ("slow_motion",)
 
 
 def coaching_cues(summary: dict, strides: list[dict], quality: dict,
@@ -309,9 +292,12 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
         As in :class:`runform.pipeline.Analysis`.
     thresholds : Thresholds
     overstriding : dict or None
-        The classifier's verdict (:attr:`runform.pipeline.Analysis.overstriding`). When it
-        judged the session, it alone decides the overstriding cues: a cue when the session
-        or either foot is "overstriding", none otherwise.
+        The classifier's verdict (:attr:`runform.pipeline.Analysis.overstriding`). The
+        overstriding cues follow :func:`overstriding_decision` (the classifier's verdict, else
+        the band rule): a cue when the session or either foot is "overstriding", none
+        otherwise; "uncertain", "not enough contacts" and "cannot judge" are withheld with
+        the reason. Contacts marked ``excluded`` count for nothing; a ``slow_motion`` flag
+        withholds every cue.
 
     Returns
     -------
@@ -319,12 +305,20 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
         ``cues`` (at most ``max_cues``, each with id, title, band, finding {metric, value,
         value_text, threshold, strides_supporting "k of n"}, cue, feel, drill, source),
         ``more`` (ids of further supported cues left out), ``withheld`` (list of
-        {id, reason} where the data cannot support a cue), ``bands`` (metric -> band or None).
+        {id, reason} where the data cannot support a cue), ``bands`` (metric -> band or None),
+        ``overstriding`` (:func:`overstriding_decision`: the verdict every output shows).
     """
     t = thresholds
     summary = summary or {}
     quality = quality or {}
+    all_strides = list(strides or [])
+    strides = counted(all_strides)
     bands = {m: band(m, summary.get(m), t) for m in _BANDED}
+    clock = [f for f in _CLOCK_FLAGS if f in quality]
+    if clock:
+        return {"cues": [], "more": [], "bands": bands,
+                "withheld": [{"id": "all", "reason": f"No cue until the clock is right ({clock[0]}): {quality[clock[0]]}"}],
+                "overstriding": overstriding_decision(all_strides, quality, overstriding, t)}
     found: list[tuple[float, dict]] = []
     withheld: list[dict] = []
     poor_view = [f for f in _VIEW_FLAGS if f in quality]
@@ -344,28 +338,27 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
             return False
         return True
 
-    # Overstriding: the classifier's session verdict when there is one, else per-stride bands.
-    model_groups = _model_verdict_groups(overstriding)
-    if model_groups is not None:
-        flagged = [g for g in model_groups if g["verdict"] == "overstriding"]
-        if flagged and enough("falling_forward", max(g["n_contacts"] for g in flagged)):
-            g = max(flagged, key=lambda g: g["n_overstriding"])
-            worst = "red" if (g["probability"] or 0) >= 0.8 else "amber"
-            for cue_id in ("falling_forward", "pulling_the_road"):
-                cue = _make(cue_id, summary.get(_CUES[cue_id][1]), worst, g["n_overstriding"], g["n_contacts"], t)
-                cue["finding"]["model_verdict"] = g["text"]
-                add(cue)
-        elif any(g["verdict"] == "uncertain" for g in model_groups):
-            withheld.append({"id": "falling_forward", "reason": "Overstriding: the classifier is uncertain ("
-                             + "; ".join(g["text"] for g in model_groups) + ")"})
-    else:
-        verdicts = [is_overstride(s, t) for s in strides]
-        judged = [v for v in verdicts if v is not None]
-        k, n = sum(judged), len(judged)
-        if n and enough("falling_forward", n) and k / n >= t.overstride_min_fraction:
-            worst = "red" if "red" in (bands["shin_angle_ic_deg"], bands["overstride_pct_leg"]) else "amber"
-            add(_make("falling_forward", summary.get("shin_angle_ic_deg"), worst, k, n, t))
-            add(_make("pulling_the_road", summary.get("overstride_pct_leg"), worst, k, n, t))
+    # Overstriding: the one decision (classifier, else bands), never on its own weak data.
+    decision = overstriding_decision(all_strides, quality, overstriding, t)
+    groups = [decision[w] for w in ("session", "left", "right") if isinstance(decision.get(w), dict)]
+    flagged = [g for g in groups if g["verdict"] == "overstriding"]
+    session = decision["session"]
+    if flagged and enough("falling_forward", max(g["n_contacts"] for g in flagged)):
+        g = max(flagged, key=lambda g: g["n_overstriding"])
+        worst = "red" if "red" in (bands["shin_angle_ic_deg"], bands["overstride_pct_leg"]) else "amber"
+        for cue_id in ("falling_forward", "pulling_the_road"):
+            cue = _make(cue_id, summary.get(_CUES[cue_id][1]), worst, g["n_overstriding"], g["n_contacts"], t)
+            cue["finding"]["model_verdict"] = g["text"]
+            add(cue)
+    elif not flagged and session["verdict"] == "cannot judge":
+        withheld.append({"id": "falling_forward", "reason": f"Overstriding: {session['text']}"})
+    elif not flagged and session["verdict"] == "not enough contacts":
+        withheld.append({"id": "falling_forward", "reason": f"{_CUES['falling_forward'][0]}: only "
+                         f"{session['n_contacts']} measured contacts (need {decision_min(decision, t)}) to support a cue"})
+    elif not flagged and any(g["verdict"] == "uncertain" for g in groups):
+        what = "the classifier is" if decision["source"] == "classifier" else "the shin-angle and overstride bands are"
+        withheld.append({"id": "falling_forward", "reason": f"Overstriding: {what} uncertain ("
+                         + "; ".join(g["text"] for g in groups) + ")"})
     # Cadence (timing, not angles: a poor view does not withhold it).
     cad = _num(summary.get("cadence_spm"))
     if cad is not None and bands["cadence_spm"] in ("amber", "red"):
@@ -398,7 +391,12 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
             add(cue)
     found.sort(key=lambda pair: -pair[0])  # stable: the two overstriding cues stay together
     cues = [c for _, c in found[: t.max_cues]]
-    return {"cues": cues, "more": [c["id"] for _, c in found[t.max_cues:]], "withheld": withheld, "bands": bands}
+    return {"cues": cues, "more": [c["id"] for _, c in found[t.max_cues:]], "withheld": withheld, "bands": bands,
+            "overstriding": decision}
 
 
-__all__ = ["BAND_RGB", "Thresholds", "load_thresholds", "check_thresholds", "band", "band_text", "is_overstride", "coaching_cues"]
+# The overstriding decision lives in .verdict (it needs Thresholds, defined above).
+from .verdict import band_rule_overstriding, decision_min, is_overstride, overstriding_decision  # noqa: E402
+
+__all__ = ["BAND_RGB", "Thresholds", "load_thresholds", "check_thresholds", "band", "band_text", "is_overstride",
+           "band_rule_overstriding", "overstriding_decision", "coaching_cues", "WEAK_DATA_FLAGS"]

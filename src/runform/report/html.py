@@ -17,11 +17,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import __version__
 from ..atomic import write_text_atomic
 from ..geometry import pelvis
+from ..classify.model import DECISIVE
 from ..metrics.angles import angle_from_vertical, flexion_angle
+from ..metrics.plausibility import counted
 from ..metrics.proxies import PROXY_NOTES
 from ..metrics.summary import SUMMARY_METRICS
 from ..pipeline import Analysis
-from .cues import Thresholds, band, band_text
+from .cues import WEAK_DATA_FLAGS, Thresholds, band, band_text, overstriding_decision
 from .key_frames import key_frames
 
 #: Plain definitions of every metric (README "Outputs" table); proxies come from PROXY_NOTES.
@@ -59,6 +61,17 @@ QUALITY_MEANING = {
     "too_few_strides_left": "Few left contacts: left-side medians are uncertain.",
     "too_few_strides_right": "Few right contacts: right-side medians are uncertain.",
     "trc_units": "The TRC file's Units header did not fit the body size; distances were read in the unit that did.",
+    "contacts_excluded": "Contacts no runner can produce (see the Contacts table) are left out of every median, cue "
+                         "and verdict.",
+    "slow_motion": "The clip's clock is not real time: every time, the cadence and the verdict wait for the right "
+                   "--capture-fps; no cue is given.",
+    "shin_from_landmarks": "The shin comes mostly from the pose model's knee and ankle points: no overstriding verdict.",
+    "camera_tilt_unknown": "Every angle may be turned by the camera's tilt: no overstriding verdict.",
+    "contact_timing_estimated": "Contact times rest on an assumed delay, not on the foot seen touching down.",
+    "tracking_jumps": "The pose jumped between people or across a cut: contacts near the jumps may be someone else's.",
+    "mirrored": "The file is shown mirrored by players; it was analysed as filmed.",
+    "low_resolution": "The runner is small in the frame: angles are coarse; angle-based cues and the verdict are withheld.",
+    "frames_missing": "Part of the file could not be decoded: the results cover only what was read.",
 }
 
 _SIDE_COLOUR = {"left": "#1f77b4", "right": "#d62728"}
@@ -113,11 +126,16 @@ def plot_shin(analysis: Analysis, t: Thresholds) -> str | None:
     ax.axhspan(t.shin_red_deg, 40, color=_BAND_FILL["red"], alpha=0.10)
     lo, hi = 0.0, t.shin_red_deg + 2
     for foot in ("left", "right"):
-        pts = _vals(analysis.strides, foot, "shin_angle_ic_deg")
+        pts = _vals(counted(analysis.strides), foot, "shin_angle_ic_deg")
         if pts:
             x, y = zip(*pts)
             ax.plot(x, y, "o-", ms=4, lw=1, color=_SIDE_COLOUR[foot], label=foot)
             lo, hi = min(lo, min(y) - 2), max(hi, max(y) + 2)
+    out = [(s["ic_time_s"], s["shin_angle_ic_deg"]) for s in analysis.strides
+           if s.get("excluded") and s.get("shin_angle_ic_deg") is not None]
+    if out:  # shown where they are, clipped to the axis: they are not part of the runner's values
+        x, y = zip(*out)
+        ax.plot(x, np.clip(y, lo, hi), "x", ms=6, color="#9a9a9a", label="excluded (implausible)")
     ax.set_ylim(lo, hi)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("shin angle at contact (deg)")
@@ -147,7 +165,7 @@ def gait_cycle_curves(analysis: Analysis, n: int = 101) -> dict:
     for side in ("left", "right"):
         with np.errstate(invalid="ignore"):
             knee = flexion_angle(kp.point(f"{side}_hip"), kp.point(f"{side}_knee"), kp.point(f"{side}_ankle"))
-        st = [s for s in analysis.strides if s["foot"] == side]
+        st = [s for s in counted(analysis.strides) if s["foot"] == side]
         spans = [(a["ic_time_s"], b["ic_time_s"], a.get("contact_time_s")) for a, b in zip(st, st[1:])]
         if not spans:
             continue
@@ -206,10 +224,10 @@ def plot_times(analysis: Analysis) -> str | None:
     idx = np.arange(len(st))
     ct = np.array([s.get("contact_time_s") or np.nan for s in st], dtype=float) * 1000
     ft = np.array([s.get("flight_time_s") or np.nan for s in st], dtype=float) * 1000
-    cols = [_SIDE_COLOUR[s["foot"]] for s in st]
+    cols = ["#bbbbbb" if s.get("excluded") else _SIDE_COLOUR[s["foot"]] for s in st]
     ax.bar(idx, np.nan_to_num(ct), color=cols, width=0.8)
     ax.bar(idx, np.nan_to_num(ft), bottom=np.nan_to_num(ct), color=cols, width=0.8, alpha=0.3)
-    ax.set_xlabel("contact number (blue = left, red = right; dark = contact, light = flight)")
+    ax.set_xlabel("contact number (blue = left, red = right, grey = excluded; dark = contact, light = flight)")
     ax.set_ylabel("time (ms)")
     ax.grid(axis="y", alpha=0.3)
     return _fig_png(fig)
@@ -286,12 +304,50 @@ def metric_rows(summary: dict, bands: dict, t: Thresholds) -> list[dict]:
     return rows
 
 
-def _verdict(cues: dict) -> tuple[str, str]:
+def summary_light(cues: dict, quality: dict) -> tuple[str, str]:
+    """The summary's dot and sentence: never green over a flag that says the data is weak.
+
+    Red/amber with the cues when there are cues; grey with the reason when the clock is wrong,
+    the overstriding verdict cannot be given or is undecided, or a weak-data flag
+    (:data:`runform.report.cues.WEAK_DATA_FLAGS`) is raised; green only otherwise.
+    """
+    quality = quality or {}
     found = cues.get("cues", [])
-    if not found:
-        return "green", "No clear form issue stands out in this clip."
-    worst = "red" if any(c.get("band") == "red" for c in found) else "amber"
-    return worst, f"{len(found)} thing{'s' if len(found) > 1 else ''} to work on: " + "; ".join(c["title"] for c in found) + "."
+    session = (cues.get("overstriding") or {}).get("session") or {}
+    weak = [f for f in WEAK_DATA_FLAGS if f in quality]
+    if "slow_motion" in quality:
+        return "grey", f"Cannot judge yet: {quality['slow_motion']}."
+    if found:
+        worst = "red" if any(c.get("band") == "red" for c in found) else "amber"
+        text = f"{len(found)} thing{'s' if len(found) > 1 else ''} to work on: " + "; ".join(c["title"] for c in found) + "."
+        if session.get("verdict") == "cannot judge":
+            text += f" Overstriding cannot be judged: {session.get('reason')}."
+        return worst, text
+    if session.get("verdict") == "cannot judge":
+        return "grey", f"Cannot judge this clip: {session.get('reason')}."
+    if weak:
+        return "grey", (f"No form issue was found, but the data is weak ({', '.join(weak)}); see Data quality "
+                        "before trusting it.")
+    if session and session.get("verdict") not in DECISIVE:
+        return "grey", f"No clear form issue stands out, but overstriding is undecided: {session.get('text')}."
+    return "green", "No clear form issue stands out in this clip."
+
+
+def contact_rows(strides: list[dict]) -> list[dict]:
+    """One row per contact for the Contacts table: counted or excluded, with the reason."""
+    def ms(v):
+        return "-" if v is None else f"{v * 1000:.0f}"
+
+    rows = []
+    for i, s in enumerate(strides, 1):
+        p = s.get("overstride_probability")
+        rows.append({"n": i, "foot": s.get("foot", "-"), "ic": _fmt(s.get("ic_time_s")),
+                     "contact": ms(s.get("contact_time_s")), "step": ms(s.get("step_time_s")),
+                     "flight": ms(s.get("flight_time_s")), "duty": _fmt(s.get("duty_factor")),
+                     "shin": _fmt(s.get("shin_angle_ic_deg")), "knee": _fmt(s.get("knee_flexion_ic_deg")),
+                     "over": _fmt(s.get("overstride_pct_leg")), "p": "-" if p is None else f"{p:.2f}",
+                     "excluded": bool(s.get("excluded")), "reason": s.get("exclusion_reason") or ""})
+    return rows
 
 
 def _env() -> Environment:
@@ -317,7 +373,10 @@ def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None
     """
     s = analysis.summary
     g = analysis.geometry
-    verdict_band, verdict = _verdict(cues)
+    if "overstriding" not in cues:  # cues made elsewhere: the one decision, from the same inputs
+        cues = {**cues, "overstriding": overstriding_decision(analysis.strides, analysis.quality,
+                                                              analysis.overstriding, thresholds)}
+    verdict_band, verdict = summary_light(cues, analysis.quality)
     sym = symmetry_rows(s)
     frames = key_frames(analysis, Path(video_path), capture_fps, thresholds=thresholds) if video_path else []
     defs = [{"metric": m, "name": name, "text": text} for m, (name, text) in DEFINITIONS.items()]
@@ -332,7 +391,8 @@ def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None
         plots={"shin": plot_shin(analysis, thresholds), "cycles": plot_cycles(analysis),
                "times": plot_times(analysis), "symmetry": plot_symmetry(sym)},
         sym=sym, frames=frames, names={m: n for m, (n, _) in DEFINITIONS.items()}, video=bool(video_path), quality=quality, definitions=defs,
-        fmt=_fmt, overstriding=getattr(analysis, "overstriding", None),
+        fmt=_fmt, overstriding=cues["overstriding"], contacts=contact_rows(analysis.strides),
+        n_counted=len(counted(analysis.strides)),
     )
 
 
@@ -345,4 +405,5 @@ def write_report(analysis: Analysis, cues: dict, out_path: Path, video_path: Pat
 
 
 __all__ = ["render_report", "write_report", "gait_cycle_curves", "symmetry_rows", "metric_rows", "key_frames",
+           "summary_light", "contact_rows",
            "DEFINITIONS", "QUALITY_MEANING"]

@@ -29,7 +29,8 @@ def key_frames(analysis: Analysis, video_path: Path, capture_fps: float | None =
     wanted = {}
     for foot in ("left", "right"):
         med = analysis.summary.get("metrics", {}).get("shin_angle_ic_deg", {}).get(foot, {}).get("median")
-        cand = [s for s in analysis.strides if s["foot"] == foot and s.get("shin_angle_ic_deg") is not None]
+        cand = [s for s in analysis.strides
+                if s["foot"] == foot and s.get("shin_angle_ic_deg") is not None and not s.get("excluded")]
         if med is None or not cand:
             continue
         s = min(cand, key=lambda s: abs(s["shin_angle_ic_deg"] - med))
