@@ -29,10 +29,13 @@ class ClockCheck:
     min_contact_time_s : float
         ... and the median contact longer than this, s. Running contacts are about 0.15-0.35 s
         (README, Accuracy); a 2x slow clip doubles them.
+    min_contacts : int
+        Fewest counted contacts for a verdict on the clock: a cadence from one or two steps
+        (a short clip, contacts missed) says nothing about slow motion.
     max_cadence_without_contact_spm : float
-        When no contact time could be measured (toe-off windows are in file time, so a very
-        slow clip may show none), a cadence below this alone flags slow motion: nobody walks
-        or runs steadily at fewer than 70 steps/min.
+        Below this cadence the step rate alone flags slow motion: nobody walks or runs steadily
+        at fewer than 70 steps/min, and the contact times of such a clip are not trusted
+        (toe-off windows are in file time, several times too short for a slowed contact).
     max_duty_factor : float
         ... and the median duty factor below this: running keeps a flight phase (duty factor
         < 0.5) whatever the clock, walking does not, so a slow walker is not called slow motion.
@@ -43,6 +46,7 @@ class ClockCheck:
         Capture rates phones and action cameras offer, Hz; the suggestion is one of these.
     """
 
+    min_contacts: int = 4
     max_cadence_spm: float = 100.0
     min_contact_time_s: float = 0.45
     max_cadence_without_contact_spm: float = 70.0
@@ -105,13 +109,16 @@ def detect_slow_motion(summary: dict, rate_hz: float | None, source_type: str,
     cad, ct, df = (summary.get(k) for k in ("cadence_spm", "contact_time_s", "duty_factor"))
     if cad is None or not cad > 0 or cad >= check.max_cadence_spm:
         return None
-    if ct is None:
-        if cad >= check.max_cadence_without_contact_spm:
+    if (summary.get("n_strides") or 0) < check.min_contacts:
+        return None
+    # Below max_cadence_without_contact_spm no human gait, walking included, is left: the step
+    # rate alone decides. Contact times are then not trusted either: the event windows are in
+    # seconds of file time, several times too short for a slowed contact.
+    if cad >= check.max_cadence_without_contact_spm:
+        if ct is None or ct <= check.min_contact_time_s:
             return None
-    elif ct <= check.min_contact_time_s:
-        return None
-    if df is not None and df >= check.max_duty_factor:
-        return None
+        if df is not None and df >= check.max_duty_factor:
+            return None
     factor = check.target_cadence_spm / cad
     contacts = f" with {ct * 1000:.0f} ms contacts" if ct is not None else ""
     seen = f"{cad:.0f} steps/min{contacts} is not human running in real time"
