@@ -10,7 +10,6 @@ the band rule through the same function.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,11 +25,9 @@ def _thresholds(t: "Thresholds | None") -> "Thresholds":
 
 
 def _num(v) -> float | None:
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
+    from .cues import _num as finite  # one definition; cues imports this module at its end
+
+    return finite(v)
 
 __all__ = ["is_overstride", "band_rule_overstriding", "overstriding_decision", "decision_min"]
 
