@@ -9,8 +9,8 @@ from runform.report.cues import coaching_cues
 from runform.synthetic import GaitParams, generate_run, to_pixels
 
 
-def _summary(cadence, contact=None, duty=0.36):
-    return {"cadence_spm": cadence, "contact_time_s": contact, "duty_factor": duty}
+def _summary(cadence, contact=None, duty=0.36, contacts=12):
+    return {"cadence_spm": cadence, "contact_time_s": contact, "duty_factor": duty, "n_strides": contacts}
 
 
 @pytest.mark.parametrize("cadence, contact, rate, capture", [
@@ -33,6 +33,7 @@ def test_slow_motion_suggests_the_common_capture_rate(cadence, contact, rate, ca
     _summary(95.0, 0.62, duty=0.62), # walking: no flight phase, whatever the clock
     _summary(90.0, 0.30),            # short contacts: not a slowed clock
     _summary(80.0, None),            # slow, but not unlike a shuffle, and nothing else to go on
+    _summary(43.0, 1.05, contacts=2),  # one or two counted steps (a short clip): no verdict on the clock
     _summary(None, None),
 ])
 def test_real_time_gait_is_not_flagged(summary):
