@@ -183,13 +183,14 @@ negative and easy; on the population runners alone (all the real positives) the 
 * The real positives are all population rows, whose video measurement is simulated from the
   pipeline's error on synthetic runners; no real phone video of a labelled overstrider was available.
   Real-stride AUC is therefore an estimate of how well the label is recovered *given* our error model.
-* The model is calibrated to phone video, where the shin is measured on the silhouette and reads
-  about 1 deg forward of the true knee-ankle line (the training views add a per-video offset of
-  N(+1.0, 1.5) deg and 1.0 deg per-contact scatter). On clean keypoints (motion capture, TRC), which
-  carry no such offset, it is conservative near the cut-off: generated runners with a true shin of
-  11 / 13 / 15 / 17 deg get session p = 0.26 / 0.76 / 0.95 / 0.99 (not overstriding, then
-  overstriding). On the rendered videos: overstrider 13 deg p 0.74, "before" 14 deg p 0.86-0.88,
-  relaxed and "after" runners p <= 0.01. A linear model cannot represent the label's AND of shin
+* The model is calibrated to phone video, where the shin is the silhouette's knee-ankle joint-centre
+  line at the sole's touchdown, from the true vertical: the training views add a per-video offset of
+  N(+0.3, 2.0) deg and 2.5 deg per-contact scatter, from the hand-annotated real clip (mean error
+  +0.3 deg over 16 contacts; the sd is a guess for runners not measured). Probabilities at given true
+  shins on clean keypoints have not been re-measured since the 2026-11-29 retrain. On the re-rendered
+  samples (whose shin the pipeline reads 1-7 deg low, see the top-level README): overstrider 13 deg
+  p 0.37, "before" 14 deg p 0.45-0.53 ("uncertain"), relaxed and "after" runners p <= 0.14; on the
+  annotated real runner (shin -1 deg) p 0.00. A linear model cannot represent the label's AND of shin
   and knee conditions, which flattens its slope; the tree candidates fit the synthetic runners
   better but transferred worse to the real population runners.
 * Only 2.5 m/s treadmill running among real runners; the mocap runners do not overstride.
