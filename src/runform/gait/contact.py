@@ -49,7 +49,8 @@ class TouchConfig:
         End (s after the peak) of the frames fitted for touchdown: 200 ms takes in the first
         stance frames of any running contact (touchdown comes up to ~100 ms after the peak).
     level_window_s : tuple of float
-        Window (s) after the peak in which the sole is on the ground, for the ground line.
+        Window (s) after the peak in which every running foot is on the ground: the sole's
+        early-stance level (touchdown) and the ground line are read there.
     min_contact_s : float
         Shortest contact (s): toe-off is not looked for before it.
     grid_frames : float
@@ -123,8 +124,8 @@ def ground_line(t: np.ndarray, soles: list[tuple[np.ndarray, float]], leg: float
         p = p[np.all(np.isfinite(p), axis=1)]
         if len(p) < 2:
             continue
-        # On the ground: within 3 % leg of that contact's median level.
-        on = np.abs(p[:, 1] - np.median(p[:, 1])) <= 0.03 * leg
+        # On the ground: not clear of that contact's median level.
+        on = np.abs(p[:, 1] - np.median(p[:, 1])) <= config.clear_frac * leg
         if np.sum(on) >= 2:
             dx.extend(p[on, 0] - p[on, 0].mean())
             dy.extend(p[on, 1] - p[on, 1].mean())
