@@ -3,6 +3,10 @@
 Method (chosen by measurement against force-plate events, see
 ``scripts/validate_mocap.py``):
 
+* **Video** (keypoints with a measured sole, ``ic_method="auto"``): each contact is anchored on
+  the heel's forward peak (below) and timed where the sole meets and leaves the ground
+  (:mod:`runform.gait.contact`); a landing the sole does not show takes the runner's own median
+  delay from the peak. The rest of this docstring is the motion-capture path.
 * **Initial contact (IC)**: the forward peak of the heel relative to the pelvis
   in the running direction (Zeni et al. 2008), refined to sub-frame time by a
   parabola through the peak sample, plus a fixed delay ``ic_offset_s``. On running
