@@ -131,20 +131,22 @@ class BackgroundSampler:
         """(median background uint8, runner-region mask) at the downscaled size; None when empty."""
         if not self.frames:
             return None
+        import warnings
+
         import cv2
 
-        stack = np.stack(self.frames).astype(np.float32)
-        person = np.stack(self.person)
         # Dilate the runner: the mask's edge and motion blur lie just outside it.
         k = np.ones((9, 9), np.uint8)
-        person = np.stack([cv2.dilate(p.astype(np.uint8), k) > 0 for p in person])
-        stack[person] = np.nan
-        with np.errstate(all="ignore"):
-            import warnings
-
+        person = [cv2.dilate(p.astype(np.uint8), k) > 0 for p in self.person]
+        h, w = self.frames[0].shape
+        bg = np.empty((h, w), np.float32)
+        rows = 64  # strips keep the float copy small (a few MB) whatever the frame size
+        for y in range(0, h, rows):
+            strip = np.stack([f[y:y + rows] for f in self.frames]).astype(np.float32)
+            strip[np.stack([p[y:y + rows] for p in person])] = np.nan
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                bg = np.nanmedian(stack, axis=0)
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: the runner is always there
+                bg[y:y + rows] = np.nanmedian(strip, axis=0)
         runner = ~np.isfinite(bg)
         bg = np.where(runner, 0.0, bg)
         return bg.astype(np.uint8), runner
