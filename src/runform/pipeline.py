@@ -16,7 +16,7 @@ from typing import Callable
 from .camera import CameraConfig, CameraEstimate, SceneVerticals, estimate_camera, level_keypoints
 from .errors import InputNotFound, NotEnoughData, UnreadableInput
 from .gait.events import EventConfig, detect_stances, trace_ground
-from .geometry import RunnerGeometry, estimate_geometry
+from .geometry import RunnerGeometry, estimate_geometry, running_direction
 from .keypoints import Keypoints
 from .metrics.clock import ClockCheck, detect_slow_motion
 from .metrics.plausibility import ContactBounds, counted, mark_plausibility
@@ -258,7 +258,7 @@ def _camera(kp: Keypoints, image: Keypoints, config: AnalysisConfig) -> CameraEs
     """The true vertical at the runner from the pose pass's scene verticals and the ground line."""
     found = kp.meta.get("scene_verticals")
     verticals = SceneVerticals.from_dict(found) if found else None
-    ground = trace_ground(image, estimate_geometry(image).direction, config.events)
+    ground = trace_ground(image, running_direction(image), config.events)
     return estimate_camera(image, verticals, ground.angle_deg if ground else None, config.camera)
 
 

@@ -163,6 +163,13 @@ def estimate_camera(kp: Keypoints, verticals: SceneVerticals | None, ground_deg:
     return CameraEstimate(0.0, None, None, "none", 0, None, ground_deg, "none", xy, note)
 
 
+def _levelling(vertical_deg: float) -> np.ndarray:
+    """Rotation (x right, y down) that turns the true vertical (sin a, cos a) into (0, 1)."""
+    a = np.radians(vertical_deg)
+    c, s = np.cos(a), np.sin(a)
+    return np.array([[c, -s], [s, c]])
+
+
 def level_keypoints(kp: Keypoints, vertical_deg: float, centre: tuple[float, float]) -> Keypoints:
     """Rotate keypoints about ``centre`` so that the true vertical becomes the image's vertical.
 
@@ -171,11 +178,8 @@ def level_keypoints(kp: Keypoints, vertical_deg: float, centre: tuple[float, flo
     """
     if not vertical_deg or not np.all(np.isfinite(centre)):
         return kp
-    a = np.radians(vertical_deg)
-    c, s = np.cos(a), np.sin(a)
-    rot = np.array([[c, -s], [s, c]])  # x right, y down: turns (sin a, cos a) into (0, 1)
     ctr = np.asarray(centre, float)
-    return kp.with_xy((kp.xy - ctr) @ rot.T + ctr)
+    return kp.with_xy((kp.xy - ctr) @ _levelling(vertical_deg).T + ctr)
 
 
 def image_direction(v, vertical_deg: float) -> np.ndarray:
@@ -184,6 +188,4 @@ def image_direction(v, vertical_deg: float) -> np.ndarray:
     ``v`` (..., 2) is in the frame of :func:`level_keypoints` with the same ``vertical_deg``;
     (0, 1) maps to the true downward vertical in the image.
     """
-    a = np.radians(vertical_deg)
-    c, s = np.cos(a), np.sin(a)
-    return np.asarray(v, float) @ np.array([[c, s], [-s, c]]).T
+    return np.asarray(v, float) @ _levelling(vertical_deg)  # the inverse rotation is the transpose

@@ -12,6 +12,7 @@ import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
 from ..keypoints import INDEX, Keypoints
+from ..pose.silhouette import SILHOUETTE_POINTS
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,6 @@ def lowpass(x: np.ndarray, fs: float, cutoff_hz: float, order: int = 4) -> np.nd
 
 
 _LEG_JOINTS = ("knee", "ankle", "heel", "toe")
-#: Measured on the mask seeded by the same frame's leg landmarks: they follow a leg swap.
-_LEG_SILHOUETTE = ("knee_silhouette", "ankle_silhouette", "heel_silhouette", "sole")
 
 
 def find_leg_swaps(xy: np.ndarray, ratio: float = 0.25) -> np.ndarray:
@@ -162,7 +161,8 @@ def find_leg_swaps(xy: np.ndarray, ratio: float = 0.25) -> np.ndarray:
 def swap_legs(xy: np.ndarray, conf: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Exchange left and right leg joints (hip to toe, and their silhouette points) on the given frames."""
     xy, conf = xy.copy(), conf.copy()
-    for j in ("hip",) + _LEG_JOINTS + _LEG_SILHOUETTE:
+    # Silhouette points are seeded by the same frame's leg landmarks: they follow a leg swap.
+    for j in ("hip",) + _LEG_JOINTS + SILHOUETTE_POINTS:
         li, ri = INDEX[f"left_{j}"], INDEX[f"right_{j}"]
         xy[frames, li], xy[frames, ri] = xy[frames, ri].copy(), xy[frames, li].copy()
         conf[frames, li], conf[frames, ri] = conf[frames, ri].copy(), conf[frames, li].copy()
