@@ -142,7 +142,7 @@ ERRORS = {
     "TRC with inf": (lambda d: [_edit_trc(d / "inf.trc", 8, 3, "inf")], 3, "inf.trc: infinite marker coordinates"),
     "TRC with 1e15": (lambda d: [_edit_trc(d / "huge.trc", 8, 3, "1e15")], 3, "huge.trc"),
     "malformed OpenPose JSON": (lambda d: [_openpose(d / "op", "{not json")], 3, "not OpenPose JSON"),
-    "OpenPose with nobody": (lambda d: [_openpose(d / "op", '{"people": []}')], 5, "no foot contacts"),
+    "OpenPose with nobody": (lambda d: [_openpose(d / "op", '{"people": []}')], 4, "no person in any"),
     "0.5 s of motion capture": (lambda d: [_trc(d / "short.trc", 0.5)], 5, "no foot contacts found in short.trc"),
     "TOML not TOML": (lambda d: [_trc(d / "r.trc"), "--config",
                                  _put(d / "c.toml", "shin = [\n")], 6, "not valid TOML"),

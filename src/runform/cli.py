@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .cli_types import FiniteFloatRange
+from .cli_types import FiniteFloatRange, PixelPoint
 from .errors import RunformError
 from .pipeline import AnalysisConfig, RunnerInfo, analyze_keypoints, load_keypoints
 
@@ -227,6 +227,9 @@ def main() -> None:
               help="Runner height; gives distances in cm.")
 @click.option("--mass-kg", type=FiniteFloatRange(min=20, max=250), default=None,
               help="Runner mass; gives vertical stiffness in kN/m.")
+@click.option("--runner", "runner_xy", type=PixelPoint(), default=None,
+              help="With several people in view: x,y pixels on the runner in the first frame (as the video "
+                   "shows it); default: the person in view the longest.")
 @click.option("--keypoint-fps", type=FiniteFloatRange(min=1), default=30.0, show_default=True,
               help="Frame rate of an OpenPose JSON folder (the files carry no time).")
 @click.option("--video/--no-video", default=True, show_default=True,
@@ -239,11 +242,11 @@ def main() -> None:
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
               help="Overstriding model (.onnx with its .card.json beside it, e.g. from `runform train`); "
                    "default: the bundled model.")
-def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, keypoint_fps, video,
+def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, runner_xy, keypoint_fps, video,
             video_height, report, config_toml, model_path) -> None:
     """Analyze INPUT: a video, a .trc file or a folder of OpenPose *_keypoints.json (or Pose2Sim *.000123.json)."""
     config = AnalysisConfig(runner=RunnerInfo(height_cm, mass_kg), capture_fps=capture_fps,
-                            openpose_fps=keypoint_fps, model_path=model_path)
+                            openpose_fps=keypoint_fps, model_path=model_path, runner_xy=runner_xy)
     try:
         if model_path is not None:  # fail before minutes of pose estimation, not after
             from .classify.model import load_cached

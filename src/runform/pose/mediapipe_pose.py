@@ -19,6 +19,7 @@ from runform.camera.verticals import BackgroundSampler, VerticalsConfig, estimat
 from runform.errors import InputNotFound, NoRunnerFound
 from runform.io.video import iter_frames, probe_video
 from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints, KeypointError
+from runform.pose.runner import RunnerConfig, RunnerCrops, follow_runner
 from runform.pose.silhouette import SilhouetteConfig, silhouette_points
 
 __all__ = ["PoseConfig", "estimate_pose", "load_or_estimate_pose", "MEDIAPIPE_INDEX"]
@@ -45,7 +46,7 @@ _DST = np.array([INDEX[n] for n in MEDIAPIPE_INDEX])
 _SRC = np.array(list(MEDIAPIPE_INDEX.values()))
 MIN_DETECTION_RATE = 0.10
 _CHUNK = 256
-_CACHE_VERSION = 2  # 2: silhouette points and scene verticals
+_CACHE_VERSION = 3  # 2: silhouette points and scene verticals; 3: one runner followed
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class PoseConfig:
         Joint centres and soles measured on the person mask in every frame.
     verticals : VerticalsConfig
         The scene's vertical vanishing point from background frames sampled in the same pass.
+    runner : RunnerConfig
+        How the runner is chosen and followed when several people are in view.
     """
 
     model_complexity: int = 1
@@ -75,6 +78,7 @@ class PoseConfig:
     smooth_landmarks: bool = False
     silhouette: SilhouetteConfig = SilhouetteConfig()
     verticals: VerticalsConfig = VerticalsConfig()
+    runner: RunnerConfig = RunnerConfig()
 
     def __post_init__(self) -> None:
         if self.model_complexity != 1:
@@ -113,7 +117,7 @@ def _add_silhouette(xy: np.ndarray, conf: np.ndarray, mask: np.ndarray, config: 
 
 def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = PoseConfig(),
                   progress: Callable[[int, int], None] | None = None,
-                  max_frames: int | None = None) -> Keypoints:
+                  max_frames: int | None = None, runner_xy: tuple[float, float] | None = None) -> Keypoints:
     """Run MediaPipe Pose over every frame of a video.
 
     Parameters
@@ -131,6 +135,8 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
         wrong by a few frames.
     max_frames : int, optional
         Analyse only the first this-many frames.
+    runner_xy : (float, float), optional
+        ``--runner x,y``: the runner's position in the first frame as shown, in pixels.
 
     Returns
     -------
@@ -140,14 +146,19 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
         confidence 0. The silhouette keypoints (:mod:`runform.pose.silhouette`) are
         measured on MediaPipe's person mask in the same pass. ``meta`` holds
         ``detection_rate``, ``source``, ``frames``, ``video_fps`` and ``scene_verticals``
-        (:class:`runform.camera.verticals.SceneVerticals` as a dict, or None).
+        (:class:`runform.camera.verticals.SceneVerticals` as a dict, or None). With several
+        people in view (or ``runner_xy``) pose is taken on a crop around the followed runner
+        (:mod:`runform.pose.runner`); frames the runner is lost in are NaN, ``meta["runner"]``
+        says what was followed and ``meta["quality"]["several_people"]`` says so.
 
     Raises
     ------
     InputNotFound, UnreadableInput
         For missing or undecodable files.
     NoRunnerFound
-        When fewer than 10 % of frames have a detected person.
+        When fewer than 10 % of frames have a detected person, or nobody is at ``runner_xy``.
+    RunnerPointError
+        When ``runner_xy`` is outside the first frame.
     """
     import mediapipe as mp  # slow import; keep it out of module import
 
@@ -165,6 +176,7 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     size: tuple[int, int] | None = None
     background = BackgroundSampler(total or 300, config.verticals)
     sil = config.silhouette.enabled
+    crops = follow_runner(path, runner_xy, config.runner, max_frames)
     with mp.solutions.pose.Pose(
         static_image_mode=False,
         model_complexity=config.model_complexity,
@@ -179,13 +191,16 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
         for t, image in iter_frames(path, capture_fps=capture_fps, max_frames=max_frames):
             h, w = image.shape[:2]
             size = size or (w, h)
-            result = pose.process(image)
-            mask = result.segmentation_mask if sil else None
-            if result.pose_landmarks is not None:
-                xy_buf[fill], conf_buf[fill] = _landmarks_to_row(result.pose_landmarks.landmark, w, h)
-                if mask is not None:
-                    _add_silhouette(xy_buf[fill], conf_buf[fill], mask, config.silhouette)
-                detected += 1
+            box = (0, 0, w, h) if crops is None else crops.box(len(times))
+            result = pose.process(np.ascontiguousarray(image[box[1]:box[3], box[0]:box[2]])) if box else None
+            mask = result.segmentation_mask if (sil and result is not None) else None
+            if result is not None and result.pose_landmarks is not None:
+                xy, conf = _in_box(result.pose_landmarks.landmark, mask, box, config)
+                # Someone else's skeleton in the runner's crop is left out: a gap.
+                if crops is None or crops.keeps(len(times), xy):
+                    xy_buf[fill], conf_buf[fill] = xy, conf
+                    detected += 1
+            mask = _full_mask(mask, box, (h, w))
             background.add(len(times), image, mask)
             times.append(t)
             fill += 1
@@ -204,28 +219,54 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     if rate < MIN_DETECTION_RATE:
         raise NoRunnerFound(f"no person detected in {path.name}")
     verticals = estimate_scene_verticals(background)
-    return Keypoints(
-        np.concatenate(xy_chunks), np.concatenate(conf_chunks), np.asarray(times),
-        units="px", image_size=size,
-        meta={"detection_rate": rate, "source": "mediapipe", "frames": n,
-              "video_fps": info.fps, "capture_fps": capture_fps,
-              "scene_verticals": verticals.as_dict() if verticals is not None else None},
-    )
+    meta = {"detection_rate": rate, "source": "mediapipe", "frames": n,
+            "video_fps": info.fps, "capture_fps": capture_fps,
+            "scene_verticals": verticals.as_dict() if verticals is not None else None}
+    if crops is not None:
+        meta["runner"] = crops.summary(detected)
+        meta["quality"] = {"several_people": _several_people_note(crops, detected, n)}
+    return Keypoints(np.concatenate(xy_chunks), np.concatenate(conf_chunks), np.asarray(times),
+                     units="px", image_size=size, meta=meta)
+
+
+def _in_box(landmarks, mask, box, config: PoseConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Canonical keypoints of landmarks found in the crop ``box``, in full-frame pixels."""
+    x0, y0, x1, y1 = box
+    xy, conf = _landmarks_to_row(landmarks, x1 - x0, y1 - y0)
+    if mask is not None:
+        _add_silhouette(xy, conf, mask, config.silhouette)
+    return xy + (x0, y0), conf
+
+
+def _full_mask(mask, box, shape: tuple[int, int]):
+    """The crop's person mask placed in a full-frame mask (zero outside the crop)."""
+    if mask is None or box is None or mask.shape[:2] == shape:
+        return mask
+    full = np.zeros(shape, dtype=mask.dtype)
+    full[box[1]:box[3], box[0]:box[2]] = mask
+    return full
+
+
+def _several_people_note(crops: RunnerCrops, kept: int, n: int) -> str:
+    how = "the person at --runner" if crops.chosen_by == "point" else "the person in view the longest"
+    return (f"up to {crops.people} people in view: pose follows {how} on a crop around them; "
+            f"{n - kept} of {n} frames where that runner was not found are gaps")
 
 
 def _cache_key(path: Path, capture_fps: float | None, config: PoseConfig,
-               max_frames: int | None) -> dict:
+               max_frames: int | None, runner_xy: tuple[float, float] | None = None) -> dict:
     st = path.stat()
     key = {"version": _CACHE_VERSION, "input": str(path.resolve()), "size": st.st_size,
            "mtime_ns": st.st_mtime_ns, "capture_fps": capture_fps,
-           "config": asdict(config), "max_frames": max_frames}
+           "config": asdict(config), "max_frames": max_frames, "runner_xy": runner_xy}
     return json.loads(json.dumps(key))  # as the sidecar stores it (tuples become lists)
 
 
 def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
                           config: PoseConfig = PoseConfig(),
                           progress: Callable[[int, int], None] | None = None,
-                          max_frames: int | None = None) -> Keypoints:
+                          max_frames: int | None = None,
+                          runner_xy: tuple[float, float] | None = None) -> Keypoints:
     """Return cached keypoints for a video, estimating and caching them if stale.
 
     Parameters
@@ -235,7 +276,7 @@ def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
     cache_path : str or os.PathLike
         ``.npz`` cache file; a sidecar ``<cache_path>.json`` holds the key
         (input size, mtime, capture_fps, config, max_frames).
-    capture_fps, config, progress, max_frames
+    capture_fps, config, progress, max_frames, runner_xy
         As :func:`estimate_pose`.
 
     Returns
@@ -249,7 +290,7 @@ def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
         raise InputNotFound(f"input not found: {path}")
     cache_path = Path(cache_path)
     sidecar = cache_path.with_name(cache_path.name + ".json")
-    key = _cache_key(path, capture_fps, config, max_frames)
+    key = _cache_key(path, capture_fps, config, max_frames, runner_xy)
     if cache_path.is_file() and sidecar.is_file():
         try:
             stored = json.loads(sidecar.read_text())
@@ -261,7 +302,7 @@ def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
         except (OSError, ValueError, KeyError, KeypointError, EOFError, zipfile.BadZipFile):
             pass  # unreadable or corrupt cache: recompute
     kp = estimate_pose(path, capture_fps=capture_fps, config=config,
-                       progress=progress, max_frames=max_frames)
+                       progress=progress, max_frames=max_frames, runner_xy=runner_xy)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     sidecar.unlink(missing_ok=True)  # never pair a new .npz with an old key
     with atomic_path(cache_path) as tmp:

@@ -1,0 +1,436 @@
+"""One runner, followed: choose the runner among the people in view and give the pose pass a crop per frame.
+
+MediaPipe Pose sees one person per image; with several people in view it jumps between them
+or fuses two into one skeleton (the sprint-start clip read a trunk lean of -90 deg from two
+athletes in the blocks). Before the pose pass, :func:`follow_runner` samples frames
+(``RunnerConfig.sample_hz``), finds the people in each with MediaPipe Pose itself (the whole
+frame, then again with each person found painted out, and around every person already
+followed), links them into tracks by distance, and chooses the runner:
+
+* ``--runner x,y``: the person at that point of the first frame (pixels of the frame as shown);
+* otherwise the person seen in the most samples: the treadmill runner, who stays in view, or
+  the athlete a panning camera follows.
+
+The pose pass then runs on a crop around the runner's box (:meth:`RunnerCrops.box`,
+interpolated between samples) and maps the landmarks back to the full frame; a frame the
+runner is not followed in, or whose skeleton's pelvis lies outside the runner's box
+(:meth:`RunnerCrops.keeps`), is a gap (NaN), never someone else's legs. With one person in
+view nothing is cropped and the pass is as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from runform.errors import NoRunnerFound, RunnerPointError
+
+__all__ = ["RunnerConfig", "RunnerCrops", "follow_runner", "find_people", "link_tracks", "choose_track"]
+
+
+@dataclass(frozen=True)
+class RunnerConfig:
+    """How people are found and the runner followed.
+
+    Attributes
+    ----------
+    sample_hz : float
+        Frames searched for people per second of video (Hz).
+    max_people : int
+        People looked for per sampled frame.
+    min_visibility : float
+        A landmark counts when MediaPipe's visibility exceeds this (0-1).
+    min_landmarks : int
+        Visible landmarks (of 33) a detection needs to be a person.
+    min_relative_height : float
+        A second person counts when their box is at least this fraction of the tallest's
+        height (a distant bystander far smaller than the runner does not start cropping).
+    link_heights : float
+        Largest move of a box centre between two samples of one track, in box heights.
+    max_gap_s : float
+        Longest stretch (s, file time) a track may go unseen and still be bridged.
+    pad : float
+        Crop margin on each side, as a fraction of the box height.
+    keep_margin : float
+        The pelvis must lie inside the box grown by this fraction of its height on each side.
+    max_aspect : float
+        Widest a person's box may be, as width over height: wider is two people fused into one
+        skeleton (a runner mid-stride is about as wide as tall, a sprinter in the blocks 1.3x).
+    """
+
+    sample_hz: float = 5.0
+    max_people: int = 3
+    min_visibility: float = 0.5
+    min_landmarks: int = 8
+    min_relative_height: float = 0.35
+    link_heights: float = 0.75
+    max_gap_s: float = 0.6
+    pad: float = 0.5
+    keep_margin: float = 0.35
+    max_aspect: float = 2.0
+
+    def __post_init__(self) -> None:
+        if not self.sample_hz > 0 or self.max_people < 1 or not 0 <= self.min_visibility <= 1:
+            raise ValueError("sample_hz must be > 0, max_people >= 1 and min_visibility in [0, 1]")
+
+
+#: A box: (x0, y0, x1, y1) in pixels of the upright frame.
+Box = tuple[float, float, float, float]
+
+
+def _height(b) -> float:
+    return float(b[3] - b[1])
+
+
+def _centre(b) -> np.ndarray:
+    return np.array([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0])
+
+
+def _grow(b, frac: float, size: tuple[int, int] | None = None) -> Box:
+    """``b`` grown by ``frac`` of its height on every side, clipped to ``size`` (w, h) when given."""
+    m = frac * _height(b)
+    x0, y0, x1, y1 = b[0] - m, b[1] - m, b[2] + m, b[3] + m
+    if size is not None:
+        x0, y0, x1, y1 = max(0.0, x0), max(0.0, y0), min(float(size[0]), x1), min(float(size[1]), y1)
+    return (x0, y0, x1, y1)
+
+
+def _detect(pose, image: np.ndarray, offset=(0, 0), config: RunnerConfig = RunnerConfig()) -> Box | None:
+    """The box (full-frame pixels) of the one person MediaPipe finds in ``image``, or None."""
+    result = pose.process(np.ascontiguousarray(image))
+    if result.pose_landmarks is None:
+        return None
+    h, w = image.shape[:2]
+    arr = np.array([(lm.x * w, lm.y * h, lm.visibility) for lm in result.pose_landmarks.landmark])
+    seen = arr[arr[:, 2] > config.min_visibility, :2]
+    if len(seen) < config.min_landmarks:
+        return None
+    (x0, y0), (x1, y1) = seen.min(axis=0), seen.max(axis=0)
+    if y1 - y0 < 4 or x1 - x0 > config.max_aspect * (y1 - y0):
+        return None
+    return (x0 + offset[0], y0 + offset[1], x1 + offset[0], y1 + offset[1])
+
+
+def _overlaps(a, b) -> bool:
+    """True when one box's centre lies inside the other (the same person found twice)."""
+    ca, cb = _centre(a), _centre(b)
+    return bool((b[0] <= ca[0] <= b[2] and b[1] <= ca[1] <= b[3]) or (a[0] <= cb[0] <= a[2] and a[1] <= cb[1] <= a[3]))
+
+
+def _crop(image: np.ndarray, box) -> tuple[np.ndarray, tuple[int, int]]:
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    return image[y0:y1, x0:x1], (x0, y0)
+
+
+def find_people(pose, image: np.ndarray, around: list | None = None,
+                config: RunnerConfig = RunnerConfig()) -> list[Box]:
+    """Boxes of the people in one frame.
+
+    MediaPipe's static detector returns one person per image: the whole frame is searched,
+    then searched again with each person found painted grey, up to ``config.max_people``; then
+    a crop around each box in ``around`` (people already followed, who may be too small for the
+    whole-frame search).
+
+    Parameters
+    ----------
+    pose : mediapipe.solutions.pose.Pose
+        A pose model in static-image mode.
+    image : ndarray, shape (H, W, 3), uint8
+    around : list of Box, optional
+    config : RunnerConfig
+
+    Returns
+    -------
+    list of Box
+        Distinct people (no box's centre inside another's), full-frame pixels.
+    """
+    h, w = image.shape[:2]
+    found: list[Box] = []
+    work = image.copy()
+    for _ in range(config.max_people):
+        box = _detect(pose, work, config=config)
+        if box is None or any(_overlaps(box, b) for b in found):
+            break
+        found.append(box)
+        x0, y0, x1, y1 = (int(round(v)) for v in _grow(box, 0.1, (w, h)))
+        work[y0:y1, x0:x1] = 127
+    for prev in around or []:
+        if any(_overlaps(prev, b) for b in found):
+            continue  # already found in the whole frame
+        box = _search_around(pose, image, _centre(prev), _height(prev) * (1 + 2 * config.pad), config)
+        if box is not None and not any(_overlaps(box, b) for b in found):
+            found.append(box)
+    return found
+
+
+@dataclass(frozen=True)
+class Track:
+    """One person through the sampled frames: ``frames[i]`` holds ``boxes[i]``."""
+
+    frames: tuple[int, ...]
+    boxes: tuple[Box, ...]
+
+
+def link_tracks(samples: list[tuple[int, list[Box]]], max_gap_frames: int,
+                config: RunnerConfig = RunnerConfig()) -> list[Track]:
+    """Link per-sample boxes into tracks, nearest centre first.
+
+    A box joins the track whose last box is nearest (centre distance over the last box's
+    height, at most ``config.link_heights`` per sample elapsed) and seen at most
+    ``max_gap_frames`` frames earlier; otherwise it starts a track.
+    """
+    tracks: list[list] = []  # [frames, boxes]
+    last_step = 1
+    for frame, boxes in samples:
+        live = [t for t in tracks if frame - t[0][-1] <= max_gap_frames]
+        pairs = []
+        for bi, b in enumerate(boxes):
+            for ti, t in enumerate(live):
+                prev = t[1][-1]
+                steps = max(1.0, (frame - t[0][-1]) / max(last_step, 1))
+                d = float(np.hypot(*(_centre(b) - _centre(prev)))) / max(_height(prev), 1.0)
+                if d <= config.link_heights * steps:
+                    pairs.append((d, bi, ti))
+        used_b, used_t = set(), set()
+        for d, bi, ti in sorted(pairs):
+            if bi in used_b or ti in used_t:
+                continue
+            used_b.add(bi)
+            used_t.add(ti)
+            live[ti][0].append(frame)
+            live[ti][1].append(boxes[bi])
+        tracks += [[[frame], [b]] for bi, b in enumerate(boxes) if bi not in used_b]
+        if len(samples) > 1:
+            last_step = max(1, samples[1][0] - samples[0][0])
+    return [Track(tuple(f), tuple(b)) for f, b in tracks]
+
+
+def choose_track(tracks: list[Track], point: tuple[float, float] | None = None) -> Track | None:
+    """The runner's track: the one holding ``point`` in its first box, else the longest.
+
+    With ``point``, only tracks that start in the first sampled frame are considered and the
+    one whose first box contains the point (or whose centre is nearest to it, within one box
+    height) wins; None when no one is there. Without, the track seen in the most samples
+    (ties: the taller person) wins.
+    """
+    if not tracks:
+        return None
+    if point is None:
+        return max(tracks, key=lambda t: (len(t.frames), np.mean([_height(b) for b in t.boxes])))
+    first = min(t.frames[0] for t in tracks)
+    p = np.asarray(point, dtype=float)
+    best, best_d = None, np.inf
+    for t in tracks:
+        if t.frames[0] != first:
+            continue
+        b = t.boxes[0]
+        d = float(np.hypot(*(_centre(b) - p))) / max(_height(b), 1.0)
+        inside = b[0] <= p[0] <= b[2] and b[1] <= p[1] <= b[3]
+        if (inside or d <= 1.0) and d < best_d:
+            best, best_d = t, d
+    return best
+
+
+@dataclass(frozen=True)
+class RunnerCrops:
+    """Per-frame boxes around the followed runner, for the pose pass.
+
+    Attributes
+    ----------
+    boxes : ndarray, shape (N, 4)
+        (x0, y0, x1, y1) of the runner in pixels of the upright frame; NaN where the runner
+        is not followed (a gap).
+    size : tuple of int
+        (width, height) of the frame in pixels.
+    people : int
+        Most people seen in one sampled frame.
+    chosen_by : str
+        ``"point"`` (``--runner``) or ``"longest track"``.
+    config : RunnerConfig
+    """
+
+    boxes: np.ndarray
+    size: tuple[int, int]
+    people: int
+    chosen_by: str
+    config: RunnerConfig = RunnerConfig()
+
+    def box(self, index: int) -> tuple[int, int, int, int] | None:
+        """The crop (x0, y0, x1, y1) in integer pixels for frame ``index``; None for a gap."""
+        if index >= len(self.boxes) or not np.all(np.isfinite(self.boxes[index])):
+            return None
+        x0, y0, x1, y1 = _grow(self.boxes[index], self.config.pad, self.size)
+        x0, y0, x1, y1 = int(x0), int(y0), int(np.ceil(x1)), int(np.ceil(y1))
+        return (x0, y0, x1, y1) if x1 - x0 >= 8 and y1 - y0 >= 8 else None
+
+    def keeps(self, index: int, xy: np.ndarray) -> bool:
+        """True when the skeleton ``xy`` ((K, 2) canonical keypoints, px) is the followed runner.
+
+        Its pelvis must lie in the runner's box (grown by ``keep_margin``) and its seen points
+        may be at most ``max_aspect`` times as wide as tall (wider is two people fused).
+        """
+        from runform.keypoints import INDEX
+
+        if index >= len(self.boxes) or not np.all(np.isfinite(self.boxes[index])):
+            return False
+        x0, y0, x1, y1 = _grow(self.boxes[index], self.config.keep_margin)
+        px, py = xy[INDEX["pelvis"]]
+        seen = xy[np.all(np.isfinite(xy), axis=1)]
+        if not (x0 <= px <= x1 and y0 <= py <= y1) or len(seen) < 2:
+            return False
+        width, height = np.ptp(seen, axis=0)
+        return bool(width <= self.config.max_aspect * max(height, 1.0))
+
+    def summary(self, kept: int | None = None) -> dict:
+        """What was followed, for ``Keypoints.meta["runner"]``."""
+        followed = int(np.all(np.isfinite(self.boxes), axis=1).sum())
+        return {"people": self.people, "chosen_by": self.chosen_by, "frames_followed": followed,
+                "frames": len(self.boxes), "frames_kept": kept}
+
+
+def _interpolate(track: Track, n: int, max_gap_frames: int, half_step: int) -> np.ndarray:
+    """Per-frame boxes from a track's samples: linear between samples up to ``max_gap_frames``
+    apart, held ``half_step`` frames past either end, NaN elsewhere."""
+    out = np.full((n, 4), np.nan)
+    frames = np.asarray(track.frames)
+    boxes = np.asarray(track.boxes, dtype=float)
+    for i in range(len(frames)):
+        a = frames[i]
+        out[max(0, a - half_step): min(n, a + half_step + 1)] = boxes[i]
+        if i + 1 < len(frames) and frames[i + 1] - a <= max_gap_frames:
+            b = frames[i + 1]
+            w = ((np.arange(a, b + 1) - a) / (b - a))[:, None]
+            out[a:b + 1] = (1 - w) * boxes[i] + w * boxes[i + 1]
+    return out
+
+
+def follow_runner(path, point: tuple[float, float] | None = None, config: RunnerConfig = RunnerConfig(),
+                  max_frames: int | None = None) -> RunnerCrops | None:
+    """Choose the runner and where to crop every frame, or None when one person is in view.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Video file.
+    point : (float, float), optional
+        ``--runner x,y``: pixels of the first frame as shown (x right, y down); a mirrored
+        file's point is mirrored back onto the frames as filmed.
+    config : RunnerConfig
+    max_frames : int, optional
+        As the pose pass.
+
+    Returns
+    -------
+    RunnerCrops or None
+        None when no sampled frame shows two people (of comparable size) and no point was given.
+
+    Raises
+    ------
+    RunnerPointError
+        ``point`` lies outside the first frame.
+    NoRunnerFound
+        No person at ``point`` in the first frame.
+    """
+    import mediapipe as mp  # slow import
+
+    from runform.io.video import iter_frames, probe_video
+
+    info = probe_video(path)
+    step = max(1, int(round(info.fps / config.sample_hz))) if np.isfinite(info.fps) and info.fps > 0 else 6
+    max_gap = max(step, int(round(config.max_gap_s * (info.fps if np.isfinite(info.fps) else 30.0))))
+    samples: list[tuple[int, list[Box]]] = []
+    size = None
+    n = 0
+    with mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=False,
+                                min_detection_confidence=0.5) as pose:
+        around: list[Box] = []
+        for n, (_, image) in enumerate(iter_frames(path, max_frames=max_frames), 1):
+            i = n - 1
+            if i % step:
+                continue
+            people = find_people(pose, image, around, config)
+            if size is None:
+                size = (image.shape[1], image.shape[0])
+                if point is not None:
+                    point = _to_filmed(point, size, info.mirrored, Path(path).name)
+                    people = _with_seed(pose, image, point, people, config)
+            samples.append((i, people))
+            # Follow everyone seen lately: crops keep small or partly hidden people in the census.
+            recent = [b for f, bs in samples[-3:] for b in bs]
+            around = _distinct(recent[::-1])
+    if size is None:
+        return None
+    counts = [_comparable(bs, config) for _, bs in samples]
+    most = max(counts, default=0)
+    if point is None and most < 2:
+        return None
+    tracks = link_tracks(samples, max_gap, config)
+    track = choose_track(tracks, point)
+    if track is None:
+        raise NoRunnerFound(f"no person found at {point[0]:g},{point[1]:g} in the first frame of {Path(path).name}")
+    boxes = _interpolate(track, n, max_gap, step // 2)
+    return RunnerCrops(boxes, size, max(most, 1), "point" if point is not None else "longest track", config)
+
+
+def _distinct(boxes: list) -> list[Box]:
+    out: list[Box] = []
+    for b in boxes:
+        if not any(_overlaps(b, o) for o in out):
+            out.append(b)
+    return out
+
+
+def _comparable(boxes: list, config: RunnerConfig) -> int:
+    """People in one sample whose height is at least ``min_relative_height`` of the tallest."""
+    if not boxes:
+        return 0
+    tallest = max(_height(b) for b in boxes)
+    return sum(_height(b) >= config.min_relative_height * tallest for b in boxes)
+
+
+def _to_filmed(point, size: tuple[int, int], mirrored: bool, name: str) -> tuple[float, float]:
+    x, y = float(point[0]), float(point[1])
+    w, h = size
+    if not (0 <= x < w and 0 <= y < h):
+        raise RunnerPointError(f"--runner {x:g},{y:g} is outside {name}'s first frame ({w}x{h} pixels as shown)")
+    return (w - 1 - x, y) if mirrored else (x, y)
+
+
+def _with_seed(pose, image: np.ndarray, point, people: list, config: RunnerConfig) -> list[Box]:
+    """The first frame's people, with the person at ``point`` among them (searched for around
+    the point when the whole-frame search missed them)."""
+    if any(_near(b, point) for b in people):
+        return people
+    box = _search_around(pose, image, np.asarray(point, dtype=float), 0.0, config)
+    if box is None:
+        raise NoRunnerFound(f"no person found at {point[0]:g},{point[1]:g} in the first frame")
+    return [box] + [b for b in people if not _overlaps(b, box)]
+
+
+#: Sides of the squares searched around a point, as fractions of the frame's short side: a
+#: small person is found only in a crop that MediaPipe's detector sees enlarged.
+_SEARCH_SIDES = (0.15, 0.25, 0.4, 0.6, 1.0)
+#: Smallest person height found in a crop, as a fraction of the crop's height.
+_MIN_SHARE_OF_CROP = 0.25
+
+
+def _search_around(pose, image: np.ndarray, centre: np.ndarray, min_side: float,
+                   config: RunnerConfig) -> Box | None:
+    """The person whose box holds ``centre``: MediaPipe on squares around it, small to large."""
+    h, w = image.shape[:2]
+    for side in sorted({max(min_side, f * min(w, h)) for f in _SEARCH_SIDES}):
+        region = _grow((centre[0] - side / 2, centre[1] - side / 2, centre[0] + side / 2, centre[1] + side / 2),
+                       0.0, (w, h))
+        view, offset = _crop(image, region)
+        box = _detect(pose, view, offset, config) if view.size else None
+        # A "person" far smaller than the crop is a hand or a shoe read as a body.
+        if box is not None and _near(box, centre) and _height(box) >= _MIN_SHARE_OF_CROP * (region[3] - region[1]):
+            return box
+    return None
+
+
+def _near(box, point) -> bool:
+    x0, y0, x1, y1 = _grow(box, 0.25)
+    return x0 <= point[0] <= x1 and y0 <= point[1] <= y1
