@@ -350,12 +350,14 @@ def follow_runner(path, point: tuple[float, float] | None = None, config: Runner
             i = n - 1
             if i % step:
                 continue
-            people = find_people(pose, image, around, config)
-            if size is None:
+            first = size is None
+            if first:
                 size = (image.shape[1], image.shape[0])
-                if point is not None:
+                if point is not None:  # refused before any search
                     point = _to_filmed(point, size, info.mirrored, Path(path).name)
-                    people = _with_seed(pose, image, point, people, config)
+            people = find_people(pose, image, around, config)
+            if first and point is not None:
+                people = _with_seed(pose, image, point, people, config)
             samples.append((i, people))
             # Follow everyone seen lately: crops keep small or partly hidden people in the census.
             recent = [b for f, bs in samples[-3:] for b in bs]
