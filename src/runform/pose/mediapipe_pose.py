@@ -132,7 +132,8 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     progress : callable, optional
         Called as ``progress(done, total)`` after each frame; ``total`` is the
         header's frame-count estimate (capped by ``max_frames``) and may be
-        wrong by a few frames.
+        wrong by a few frames. Before that, while people are searched for
+        (:func:`runform.pose.runner.follow_runner`), ``total`` is 0 (unknown).
     max_frames : int, optional
         Analyse only the first this-many frames.
     runner_xy : (float, float), optional
@@ -176,7 +177,7 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     size: tuple[int, int] | None = None
     background = BackgroundSampler(total or 300, config.verticals)
     sil = config.silhouette.enabled
-    crops = follow_runner(path, runner_xy, config.runner, max_frames)
+    crops = follow_runner(path, runner_xy, config.runner, max_frames, progress)
     with mp.solutions.pose.Pose(
         static_image_mode=False,
         model_complexity=config.model_complexity,

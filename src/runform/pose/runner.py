@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -37,7 +38,10 @@ class RunnerConfig:
     Attributes
     ----------
     sample_hz : float
-        Frames searched for people per second of video (Hz).
+        Frames searched for people per second of video (Hz, file time) to follow them.
+    census_hz : float
+        The same for the first, sparse search that decides whether more than one person is in
+        view at all (one person: nothing more is done).
     max_people : int
         People looked for per sampled frame.
     min_visibility : float
@@ -61,6 +65,7 @@ class RunnerConfig:
     """
 
     sample_hz: float = 5.0
+    census_hz: float = 2.0
     max_people: int = 3
     min_visibility: float = 0.5
     min_landmarks: int = 8
@@ -72,7 +77,7 @@ class RunnerConfig:
     max_aspect: float = 2.0
 
     def __post_init__(self) -> None:
-        if not self.sample_hz > 0 or self.max_people < 1 or not 0 <= self.min_visibility <= 1:
+        if not self.sample_hz > 0 or not self.census_hz > 0 or self.max_people < 1 or not 0 <= self.min_visibility <= 1:
             raise ValueError("sample_hz must be > 0, max_people >= 1 and min_visibility in [0, 1]")
 
 
@@ -307,7 +312,8 @@ def _interpolate(track: Track, n: int, max_gap_frames: int, half_step: int) -> n
 
 
 def follow_runner(path, point: tuple[float, float] | None = None, config: RunnerConfig = RunnerConfig(),
-                  max_frames: int | None = None) -> RunnerCrops | None:
+                  max_frames: int | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> RunnerCrops | None:
     """Choose the runner and where to crop every frame, or None when one person is in view.
 
     Parameters
@@ -320,11 +326,14 @@ def follow_runner(path, point: tuple[float, float] | None = None, config: Runner
     config : RunnerConfig
     max_frames : int, optional
         As the pose pass.
+    progress : callable, optional
+        Called as ``progress(frames read, 0)`` (0: total unknown) while frames are searched.
 
     Returns
     -------
     RunnerCrops or None
-        None when no sampled frame shows two people (of comparable size) and no point was given.
+        None when no frame of the census (``census_hz``) shows two people of comparable size
+        and no point was given.
 
     Raises
     ------
@@ -335,45 +344,60 @@ def follow_runner(path, point: tuple[float, float] | None = None, config: Runner
     """
     import mediapipe as mp  # slow import
 
-    from runform.io.video import iter_frames, probe_video
+    from runform.io.video import probe_video
 
     info = probe_video(path)
-    step = max(1, int(round(info.fps / config.sample_hz))) if np.isfinite(info.fps) and info.fps > 0 else 6
-    max_gap = max(step, int(round(config.max_gap_s * (info.fps if np.isfinite(info.fps) else 30.0))))
-    samples: list[tuple[int, list[Box]]] = []
-    size = None
-    n = 0
+    fps = info.fps if np.isfinite(info.fps) and info.fps > 0 else 30.0
+    step = max(1, int(round(fps / config.sample_hz)))
+    max_gap = max(step, int(round(config.max_gap_s * fps)))
     with mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=False,
                                 min_detection_confidence=0.5) as pose:
-        around: list[Box] = []
-        for n, (_, image) in enumerate(iter_frames(path, max_frames=max_frames), 1):
-            i = n - 1
-            if i % step:
-                continue
-            first = size is None
-            if first:
-                size = (image.shape[1], image.shape[0])
-                if point is not None:  # refused before any search
-                    point = _to_filmed(point, size, info.mirrored, Path(path).name)
-            people = find_people(pose, image, around, config)
-            if first and point is not None:
-                people = _with_seed(pose, image, point, people, config)
-            samples.append((i, people))
-            # Follow everyone seen lately: crops keep small or partly hidden people in the census.
-            recent = [b for f, bs in samples[-3:] for b in bs]
-            around = _distinct(recent[::-1])
+        if point is None:
+            # A sparse census first: with one person in view (most clips) that is all it costs.
+            census, _, _ = _scan(pose, path, max(step, int(round(fps / config.census_hz))), None, config,
+                                 max_frames, progress)
+            if max((_comparable(bs, config) for _, bs in census), default=0) < 2:
+                return None
+        samples, size, n = _scan(pose, path, step, point, config, max_frames, progress, info.mirrored)
     if size is None:
         return None
-    counts = [_comparable(bs, config) for _, bs in samples]
-    most = max(counts, default=0)
-    if point is None and most < 2:
-        return None
-    tracks = link_tracks(samples, max_gap, config)
-    track = choose_track(tracks, point)
+    most = max((_comparable(bs, config) for _, bs in samples), default=0)
+    track = choose_track(link_tracks(samples, max_gap, config), point)
     if track is None:
         raise NoRunnerFound(f"no person found at {point[0]:g},{point[1]:g} in the first frame of {Path(path).name}")
     boxes = _interpolate(track, n, max_gap, step // 2)
     return RunnerCrops(boxes, size, max(most, 1), "point" if point is not None else "longest track", config)
+
+
+def _scan(pose, path, step: int, point, config: RunnerConfig, max_frames: int | None,
+          progress: Callable[[int, int], None] | None, mirrored: bool = False):
+    """The people in every ``step``-th frame: ([(frame index, boxes)], frame size, frames read).
+
+    With ``point`` the first frame's person there is among them (refused when outside the frame,
+    NoRunnerFound when nobody is there)."""
+    from runform.io.video import iter_frames
+
+    samples: list[tuple[int, list[Box]]] = []
+    size = None
+    n = 0
+    around: list[Box] = []
+    for n, (_, image) in enumerate(iter_frames(path, max_frames=max_frames), 1):
+        if progress is not None:
+            progress(n, 0)
+        if (n - 1) % step:
+            continue
+        first = size is None
+        if first:
+            size = (image.shape[1], image.shape[0])
+            if point is not None:  # refused before any search
+                point = _to_filmed(point, size, mirrored, Path(path).name)
+        people = find_people(pose, image, around, config)
+        if first and point is not None:
+            people = _with_seed(pose, image, point, people, config)
+        samples.append((n - 1, people))
+        # Follow everyone seen lately: crops keep small or partly hidden people in view.
+        around = _distinct([b for _, bs in samples[-3:] for b in bs][::-1])
+    return samples, size, n
 
 
 def _distinct(boxes: list) -> list[Box]:
