@@ -7,7 +7,8 @@ import pytest
 
 from runform.errors import NoRunnerFound, RunnerPointError
 from runform.keypoints import INDEX, KEYPOINT_NAMES
-from runform.pose.runner import RunnerConfig, RunnerCrops, Track, choose_track, follow_runner, link_tracks
+from runform.pose.runner import RunnerConfig, RunnerCrops, follow_runner
+from runform.pose.tracks import Track, choose_track, link_tracks
 from tests.media import SAMPLES, read_frames, write_clip
 
 LEFT_SRC = SAMPLES / "relaxed_60fps.mp4"

@@ -218,7 +218,9 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     n = len(times)
     rate = detected / n if n else 0.0
     if rate < MIN_DETECTION_RATE:
-        raise NoRunnerFound(f"no person detected in {path.name}")
+        raise NoRunnerFound(f"no person detected in {path.name}" if crops is None else
+                            f"the runner was found in only {detected} of {n} frames of {path.name} with several "
+                            "people in view (a person under ~50 px tall, or in a tight group, is often not found)")
     verticals = estimate_scene_verticals(background)
     meta = {"detection_rate": rate, "source": "mediapipe", "frames": n,
             "video_fps": info.fps, "capture_fps": capture_fps,

@@ -27,8 +27,10 @@ from typing import Callable
 import numpy as np
 
 from runform.errors import NoRunnerFound, RunnerPointError
+from runform.pose.tracks import Box, box_centre, box_height, choose_track, distinct_boxes, grow_box, \
+    interpolate_track, link_tracks, same_person
 
-__all__ = ["RunnerConfig", "RunnerCrops", "follow_runner", "find_people", "link_tracks", "choose_track"]
+__all__ = ["RunnerConfig", "RunnerCrops", "follow_runner", "find_people"]
 
 
 @dataclass(frozen=True)
@@ -81,27 +83,6 @@ class RunnerConfig:
             raise ValueError("sample_hz must be > 0, max_people >= 1 and min_visibility in [0, 1]")
 
 
-#: A box: (x0, y0, x1, y1) in pixels of the upright frame.
-Box = tuple[float, float, float, float]
-
-
-def _height(b) -> float:
-    return float(b[3] - b[1])
-
-
-def _centre(b) -> np.ndarray:
-    return np.array([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0])
-
-
-def _grow(b, frac: float, size: tuple[int, int] | None = None) -> Box:
-    """``b`` grown by ``frac`` of its height on every side, clipped to ``size`` (w, h) when given."""
-    m = frac * _height(b)
-    x0, y0, x1, y1 = b[0] - m, b[1] - m, b[2] + m, b[3] + m
-    if size is not None:
-        x0, y0, x1, y1 = max(0.0, x0), max(0.0, y0), min(float(size[0]), x1), min(float(size[1]), y1)
-    return (x0, y0, x1, y1)
-
-
 def _detect(pose, image: np.ndarray, offset=(0, 0), config: RunnerConfig = RunnerConfig()) -> Box | None:
     """The box (full-frame pixels) of the one person MediaPipe finds in ``image``, or None."""
     result = pose.process(np.ascontiguousarray(image))
@@ -116,12 +97,6 @@ def _detect(pose, image: np.ndarray, offset=(0, 0), config: RunnerConfig = Runne
     if y1 - y0 < 4 or x1 - x0 > config.max_aspect * (y1 - y0):
         return None
     return (x0 + offset[0], y0 + offset[1], x1 + offset[0], y1 + offset[1])
-
-
-def _overlaps(a, b) -> bool:
-    """True when one box's centre lies inside the other (the same person found twice)."""
-    ca, cb = _centre(a), _centre(b)
-    return bool((b[0] <= ca[0] <= b[2] and b[1] <= ca[1] <= b[3]) or (a[0] <= cb[0] <= a[2] and a[1] <= cb[1] <= a[3]))
 
 
 def _crop(image: np.ndarray, box) -> tuple[np.ndarray, tuple[int, int]]:
@@ -156,86 +131,18 @@ def find_people(pose, image: np.ndarray, around: list | None = None,
     work = image.copy()
     for _ in range(config.max_people):
         box = _detect(pose, work, config=config)
-        if box is None or any(_overlaps(box, b) for b in found):
+        if box is None or any(same_person(box, b) for b in found):
             break
         found.append(box)
-        x0, y0, x1, y1 = (int(round(v)) for v in _grow(box, 0.1, (w, h)))
+        x0, y0, x1, y1 = (int(round(v)) for v in grow_box(box, 0.1, (w, h)))
         work[y0:y1, x0:x1] = 127
     for prev in around or []:
-        if any(_overlaps(prev, b) for b in found):
+        if any(same_person(prev, b) for b in found):
             continue  # already found in the whole frame
-        box = _search_around(pose, image, _centre(prev), _height(prev) * (1 + 2 * config.pad), config)
-        if box is not None and not any(_overlaps(box, b) for b in found):
+        box = _search_around(pose, image, box_centre(prev), box_height(prev) * (1 + 2 * config.pad), config)
+        if box is not None and not any(same_person(box, b) for b in found):
             found.append(box)
     return found
-
-
-@dataclass(frozen=True)
-class Track:
-    """One person through the sampled frames: ``frames[i]`` holds ``boxes[i]``."""
-
-    frames: tuple[int, ...]
-    boxes: tuple[Box, ...]
-
-
-def link_tracks(samples: list[tuple[int, list[Box]]], max_gap_frames: int,
-                config: RunnerConfig = RunnerConfig()) -> list[Track]:
-    """Link per-sample boxes into tracks, nearest centre first.
-
-    A box joins the track whose last box is nearest (centre distance over the last box's
-    height, at most ``config.link_heights`` per sample elapsed) and seen at most
-    ``max_gap_frames`` frames earlier; otherwise it starts a track.
-    """
-    tracks: list[list] = []  # [frames, boxes]
-    last_step = 1
-    for frame, boxes in samples:
-        live = [t for t in tracks if frame - t[0][-1] <= max_gap_frames]
-        pairs = []
-        for bi, b in enumerate(boxes):
-            for ti, t in enumerate(live):
-                prev = t[1][-1]
-                steps = max(1.0, (frame - t[0][-1]) / max(last_step, 1))
-                d = float(np.hypot(*(_centre(b) - _centre(prev)))) / max(_height(prev), 1.0)
-                if d <= config.link_heights * steps:
-                    pairs.append((d, bi, ti))
-        used_b, used_t = set(), set()
-        for d, bi, ti in sorted(pairs):
-            if bi in used_b or ti in used_t:
-                continue
-            used_b.add(bi)
-            used_t.add(ti)
-            live[ti][0].append(frame)
-            live[ti][1].append(boxes[bi])
-        tracks += [[[frame], [b]] for bi, b in enumerate(boxes) if bi not in used_b]
-        if len(samples) > 1:
-            last_step = max(1, samples[1][0] - samples[0][0])
-    return [Track(tuple(f), tuple(b)) for f, b in tracks]
-
-
-def choose_track(tracks: list[Track], point: tuple[float, float] | None = None) -> Track | None:
-    """The runner's track: the one holding ``point`` in its first box, else the longest.
-
-    With ``point``, only tracks that start in the first sampled frame are considered and the
-    one whose first box contains the point (or whose centre is nearest to it, within one box
-    height) wins; None when no one is there. Without, the track seen in the most samples
-    (ties: the taller person) wins.
-    """
-    if not tracks:
-        return None
-    if point is None:
-        return max(tracks, key=lambda t: (len(t.frames), np.mean([_height(b) for b in t.boxes])))
-    first = min(t.frames[0] for t in tracks)
-    p = np.asarray(point, dtype=float)
-    best, best_d = None, np.inf
-    for t in tracks:
-        if t.frames[0] != first:
-            continue
-        b = t.boxes[0]
-        d = float(np.hypot(*(_centre(b) - p))) / max(_height(b), 1.0)
-        inside = b[0] <= p[0] <= b[2] and b[1] <= p[1] <= b[3]
-        if (inside or d <= 1.0) and d < best_d:
-            best, best_d = t, d
-    return best
 
 
 @dataclass(frozen=True)
@@ -266,7 +173,7 @@ class RunnerCrops:
         """The crop (x0, y0, x1, y1) in integer pixels for frame ``index``; None for a gap."""
         if index >= len(self.boxes) or not np.all(np.isfinite(self.boxes[index])):
             return None
-        x0, y0, x1, y1 = _grow(self.boxes[index], self.config.pad, self.size)
+        x0, y0, x1, y1 = grow_box(self.boxes[index], self.config.pad, self.size)
         x0, y0, x1, y1 = int(x0), int(y0), int(np.ceil(x1)), int(np.ceil(y1))
         return (x0, y0, x1, y1) if x1 - x0 >= 8 and y1 - y0 >= 8 else None
 
@@ -280,7 +187,7 @@ class RunnerCrops:
 
         if index >= len(self.boxes) or not np.all(np.isfinite(self.boxes[index])):
             return False
-        x0, y0, x1, y1 = _grow(self.boxes[index], self.config.keep_margin)
+        x0, y0, x1, y1 = grow_box(self.boxes[index], self.config.keep_margin)
         px, py = xy[INDEX["pelvis"]]
         seen = xy[np.all(np.isfinite(xy), axis=1)]
         if not (x0 <= px <= x1 and y0 <= py <= y1) or len(seen) < 2:
@@ -293,22 +200,6 @@ class RunnerCrops:
         followed = int(np.all(np.isfinite(self.boxes), axis=1).sum())
         return {"people": self.people, "chosen_by": self.chosen_by, "frames_followed": followed,
                 "frames": len(self.boxes), "frames_kept": kept}
-
-
-def _interpolate(track: Track, n: int, max_gap_frames: int, half_step: int) -> np.ndarray:
-    """Per-frame boxes from a track's samples: linear between samples up to ``max_gap_frames``
-    apart, held ``half_step`` frames past either end, NaN elsewhere."""
-    out = np.full((n, 4), np.nan)
-    frames = np.asarray(track.frames)
-    boxes = np.asarray(track.boxes, dtype=float)
-    for i in range(len(frames)):
-        a = frames[i]
-        out[max(0, a - half_step): min(n, a + half_step + 1)] = boxes[i]
-        if i + 1 < len(frames) and frames[i + 1] - a <= max_gap_frames:
-            b = frames[i + 1]
-            w = ((np.arange(a, b + 1) - a) / (b - a))[:, None]
-            out[a:b + 1] = (1 - w) * boxes[i] + w * boxes[i + 1]
-    return out
 
 
 def follow_runner(path, point: tuple[float, float] | None = None, config: RunnerConfig = RunnerConfig(),
@@ -362,10 +253,10 @@ def follow_runner(path, point: tuple[float, float] | None = None, config: Runner
     if size is None:
         return None
     most = max((_comparable(bs, config) for _, bs in samples), default=0)
-    track = choose_track(link_tracks(samples, max_gap, config), point)
+    track = choose_track(link_tracks(samples, max_gap, config.link_heights), point)
     if track is None:
         raise NoRunnerFound(f"no person found at {point[0]:g},{point[1]:g} in the first frame of {Path(path).name}")
-    boxes = _interpolate(track, n, max_gap, step // 2)
+    boxes = interpolate_track(track, n, max_gap, step // 2)
     return RunnerCrops(boxes, size, max(most, 1), "point" if point is not None else "longest track", config)
 
 
@@ -396,24 +287,16 @@ def _scan(pose, path, step: int, point, config: RunnerConfig, max_frames: int | 
             people = _with_seed(pose, image, point, people, config)
         samples.append((n - 1, people))
         # Follow everyone seen lately: crops keep small or partly hidden people in view.
-        around = _distinct([b for _, bs in samples[-3:] for b in bs][::-1])
+        around = distinct_boxes([b for _, bs in samples[-3:] for b in bs][::-1])
     return samples, size, n
-
-
-def _distinct(boxes: list) -> list[Box]:
-    out: list[Box] = []
-    for b in boxes:
-        if not any(_overlaps(b, o) for o in out):
-            out.append(b)
-    return out
 
 
 def _comparable(boxes: list, config: RunnerConfig) -> int:
     """People in one sample whose height is at least ``min_relative_height`` of the tallest."""
     if not boxes:
         return 0
-    tallest = max(_height(b) for b in boxes)
-    return sum(_height(b) >= config.min_relative_height * tallest for b in boxes)
+    tallest = max(box_height(b) for b in boxes)
+    return sum(box_height(b) >= config.min_relative_height * tallest for b in boxes)
 
 
 def _to_filmed(point, size: tuple[int, int], mirrored: bool, name: str) -> tuple[float, float]:
@@ -432,7 +315,7 @@ def _with_seed(pose, image: np.ndarray, point, people: list, config: RunnerConfi
     box = _search_around(pose, image, np.asarray(point, dtype=float), 0.0, config)
     if box is None:
         raise NoRunnerFound(f"no person found at {point[0]:g},{point[1]:g} in the first frame")
-    return [box] + [b for b in people if not _overlaps(b, box)]
+    return [box] + [b for b in people if not same_person(b, box)]
 
 
 #: Sides of the squares searched around a point, as fractions of the frame's short side: a
@@ -447,16 +330,16 @@ def _search_around(pose, image: np.ndarray, centre: np.ndarray, min_side: float,
     """The person whose box holds ``centre``: MediaPipe on squares around it, small to large."""
     h, w = image.shape[:2]
     for side in sorted({max(min_side, f * min(w, h)) for f in _SEARCH_SIDES}):
-        region = _grow((centre[0] - side / 2, centre[1] - side / 2, centre[0] + side / 2, centre[1] + side / 2),
+        region = grow_box((centre[0] - side / 2, centre[1] - side / 2, centre[0] + side / 2, centre[1] + side / 2),
                        0.0, (w, h))
         view, offset = _crop(image, region)
         box = _detect(pose, view, offset, config) if view.size else None
         # A "person" far smaller than the crop is a hand or a shoe read as a body.
-        if box is not None and _near(box, centre) and _height(box) >= _MIN_SHARE_OF_CROP * (region[3] - region[1]):
+        if box is not None and _near(box, centre) and box_height(box) >= _MIN_SHARE_OF_CROP * (region[3] - region[1]):
             return box
     return None
 
 
 def _near(box, point) -> bool:
-    x0, y0, x1, y1 = _grow(box, 0.25)
+    x0, y0, x1, y1 = grow_box(box, 0.25)
     return x0 <= point[0] <= x1 and y0 <= point[1] <= y1
