@@ -126,3 +126,18 @@ def test_bad_points(two_runners):
         follow_runner(both, point=(5000, 10))
     with pytest.raises(NoRunnerFound, match="no person found at 3,3"):
         follow_runner(both, point=(3, 3))
+
+
+@pytest.mark.slow
+def test_without_a_point_the_person_in_view_longest_is_followed(tmp_path):
+    # A second runner on the left for the first 40 % of the clip only, then an empty wall.
+    runner, fps = read_frames(LEFT_SRC, 1.0, 2.5)
+    other, _ = read_frames(RIGHT_SRC, 1.0, 2.5)
+    n = min(len(runner), len(other))
+    half = runner[0].shape[1]
+    frames = [np.hstack([other[i] if i < 0.4 * n else np.full_like(other[i], 200), runner[i]]) for i in range(n)]
+    crops = follow_runner(write_clip(frames, tmp_path / "two.mp4", fps))
+    assert crops is not None and crops.chosen_by == "longest track" and crops.people == 2
+    followed = np.all(np.isfinite(crops.boxes), axis=1)
+    assert followed.mean() > 0.9
+    assert np.all(crops.boxes[followed, 0] >= half - 10)
