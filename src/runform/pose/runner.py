@@ -322,7 +322,7 @@ def _with_seed(pose, image: np.ndarray, point, people: list, config: RunnerConfi
 #: small person is found only in a crop that MediaPipe's detector sees enlarged.
 _SEARCH_SIDES = (0.15, 0.25, 0.4, 0.6, 1.0)
 #: Smallest person height found in a crop, as a fraction of the crop's height.
-_MIN_SHARE_OF_CROP = 0.25
+_MIN_SHARE_OF_CROP = 0.15
 
 
 def _search_around(pose, image: np.ndarray, centre: np.ndarray, min_side: float,
