@@ -141,3 +141,11 @@ def test_without_a_point_the_person_in_view_longest_is_followed(tmp_path):
     followed = np.all(np.isfinite(crops.boxes), axis=1)
     assert followed.mean() > 0.9
     assert np.all(crops.boxes[followed, 0] >= half - 10)
+
+
+def test_a_skeleton_far_wider_than_tall_is_two_people_fused():
+    from runform.pose.runner import _fused
+
+    config = RunnerConfig(max_aspect=2.0)
+    assert not _fused((100, 100, 180, 200), config)  # a runner mid-stride
+    assert _fused((100, 100, 330, 200), config)  # two athletes side by side read as one

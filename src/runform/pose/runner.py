@@ -94,9 +94,14 @@ def _detect(pose, image: np.ndarray, offset=(0, 0), config: RunnerConfig = Runne
     if len(seen) < config.min_landmarks:
         return None
     (x0, y0), (x1, y1) = seen.min(axis=0), seen.max(axis=0)
-    if y1 - y0 < 4 or x1 - x0 > config.max_aspect * (y1 - y0):
+    if y1 - y0 < 4:
         return None
     return (x0 + offset[0], y0 + offset[1], x1 + offset[0], y1 + offset[1])
+
+
+def _fused(box, config: RunnerConfig) -> bool:
+    """True for a skeleton more than ``max_aspect`` times as wide as tall: two people fused."""
+    return box[2] - box[0] > config.max_aspect * box_height(box)
 
 
 def _crop(image: np.ndarray, box) -> tuple[np.ndarray, tuple[int, int]]:
@@ -105,7 +110,7 @@ def _crop(image: np.ndarray, box) -> tuple[np.ndarray, tuple[int, int]]:
 
 
 def find_people(pose, image: np.ndarray, around: list | None = None,
-                config: RunnerConfig = RunnerConfig()) -> list[Box]:
+                config: RunnerConfig = RunnerConfig()) -> tuple[list[Box], int]:
     """Boxes of the people in one frame.
 
     MediaPipe's static detector returns one person per image: the whole frame is searched,
@@ -123,17 +128,24 @@ def find_people(pose, image: np.ndarray, around: list | None = None,
 
     Returns
     -------
-    list of Box
+    people : list of Box
         Distinct people (no box's centre inside another's), full-frame pixels.
+    fused : int
+        Skeletons found that are two or more people fused into one (:func:`_fused`): not
+        people to follow, but a sure sign that several are in view.
     """
     h, w = image.shape[:2]
     found: list[Box] = []
+    fused = 0
     work = image.copy()
     for _ in range(config.max_people):
         box = _detect(pose, work, config=config)
         if box is None or any(same_person(box, b) for b in found):
             break
-        found.append(box)
+        if _fused(box, config):
+            fused += 1
+        else:
+            found.append(box)
         x0, y0, x1, y1 = (int(round(v)) for v in grow_box(box, 0.1, (w, h)))
         work[y0:y1, x0:x1] = 127
     for prev in around or []:
@@ -142,7 +154,7 @@ def find_people(pose, image: np.ndarray, around: list | None = None,
         box = _search_around(pose, image, box_centre(prev), box_height(prev) * (1 + 2 * config.pad), config)
         if box is not None and not any(same_person(box, b) for b in found):
             found.append(box)
-    return found
+    return found, fused
 
 
 @dataclass(frozen=True)
@@ -245,14 +257,14 @@ def follow_runner(path, point: tuple[float, float] | None = None, config: Runner
                                 min_detection_confidence=0.5) as pose:
         if point is None:
             # A sparse census first: with one person in view (most clips) that is all it costs.
-            census, _, _ = _scan(pose, path, max(step, int(round(fps / config.census_hz))), None, config,
-                                 max_frames, progress)
-            if max((_comparable(bs, config) for _, bs in census), default=0) < 2:
+            _, crowd, _, _ = _scan(pose, path, max(step, int(round(fps / config.census_hz))), None, config,
+                                   max_frames, progress)
+            if max(crowd, default=0) < 2:
                 return None
-        samples, size, n = _scan(pose, path, step, point, config, max_frames, progress, info.mirrored)
+        samples, crowd, size, n = _scan(pose, path, step, point, config, max_frames, progress, info.mirrored)
     if size is None:
         return None
-    most = max((_comparable(bs, config) for _, bs in samples), default=0)
+    most = max(crowd, default=0)
     track = choose_track(link_tracks(samples, max_gap, config.link_heights), point)
     if track is None:
         raise NoRunnerFound(f"no person found at {point[0]:g},{point[1]:g} in the first frame of {Path(path).name}")
@@ -262,13 +274,16 @@ def follow_runner(path, point: tuple[float, float] | None = None, config: Runner
 
 def _scan(pose, path, step: int, point, config: RunnerConfig, max_frames: int | None,
           progress: Callable[[int, int], None] | None, mirrored: bool = False):
-    """The people in every ``step``-th frame: ([(frame index, boxes)], frame size, frames read).
+    """The people in every ``step``-th frame.
 
-    With ``point`` the first frame's person there is among them (refused when outside the frame,
+    Returns ``[(frame index, boxes)]``, how many people each sample shows (those of comparable
+    size, plus two per fused skeleton), the frame size and the frames read. With ``point`` the
+    first frame's person there is among the boxes (refused when outside the frame,
     NoRunnerFound when nobody is there)."""
     from runform.io.video import iter_frames
 
     samples: list[tuple[int, list[Box]]] = []
+    crowd: list[int] = []
     size = None
     n = 0
     around: list[Box] = []
@@ -282,13 +297,14 @@ def _scan(pose, path, step: int, point, config: RunnerConfig, max_frames: int | 
             size = (image.shape[1], image.shape[0])
             if point is not None:  # refused before any search
                 point = _to_filmed(point, size, mirrored, Path(path).name)
-        people = find_people(pose, image, around, config)
+        people, fused = find_people(pose, image, around, config)
         if first and point is not None:
             people = _with_seed(pose, image, point, people, config)
         samples.append((n - 1, people))
+        crowd.append(_comparable(people, config) + 2 * fused)
         # Follow everyone seen lately: crops keep small or partly hidden people in view.
         around = distinct_boxes([b for _, bs in samples[-3:] for b in bs][::-1])
-    return samples, size, n
+    return samples, crowd, size, n
 
 
 def _comparable(boxes: list, config: RunnerConfig) -> int:
@@ -334,6 +350,8 @@ def _search_around(pose, image: np.ndarray, centre: np.ndarray, min_side: float,
                        0.0, (w, h))
         view, offset = _crop(image, region)
         box = _detect(pose, view, offset, config) if view.size else None
+        if box is not None and _fused(box, config):
+            continue
         # A "person" far smaller than the crop is a hand or a shoe read as a body.
         if box is not None and _near(box, centre) and box_height(box) >= _MIN_SHARE_OF_CROP * (region[3] - region[1]):
             return box
