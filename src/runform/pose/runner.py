@@ -59,6 +59,9 @@ class RunnerConfig:
         Longest stretch (s, file time) a track may go unseen and still be bridged.
     pad : float
         Crop margin on each side, as a fraction of the box height.
+    min_crop : float
+        Smallest crop side, as a fraction of the frame's short side (a 54 px sprinter in the
+        blocks is found in a 288 px square of a 720 px frame, not in a 108 px one).
     keep_margin : float
         The pelvis must lie inside the box grown by this fraction of its height on each side.
     max_aspect : float
@@ -75,6 +78,7 @@ class RunnerConfig:
     link_heights: float = 0.75
     max_gap_s: float = 0.6
     pad: float = 0.5
+    min_crop: float = 0.4
     keep_margin: float = 0.35
     max_aspect: float = 2.0
 
@@ -185,8 +189,15 @@ class RunnerCrops:
         """The crop (x0, y0, x1, y1) in integer pixels for frame ``index``; None for a gap."""
         if index >= len(self.boxes) or not np.all(np.isfinite(self.boxes[index])):
             return None
-        x0, y0, x1, y1 = grow_box(self.boxes[index], self.config.pad, self.size)
-        x0, y0, x1, y1 = int(x0), int(y0), int(np.ceil(x1)), int(np.ceil(y1))
+        b = self.boxes[index]
+        # MediaPipe's detector needs context: a small person is found in a crop a few times their size.
+        side = self.config.min_crop * min(self.size)
+        c = box_centre(b)
+        wide = (min(b[0], c[0] - side / 2), min(b[1], c[1] - side / 2), max(b[2], c[0] + side / 2),
+                max(b[3], c[1] + side / 2))
+        x0, y0, x1, y1 = grow_box(b, self.config.pad, self.size)
+        w0, h0, w1, h1 = grow_box(wide, 0.0, self.size)
+        x0, y0, x1, y1 = int(min(x0, w0)), int(min(y0, h0)), int(np.ceil(max(x1, w1))), int(np.ceil(max(y1, h1)))
         return (x0, y0, x1, y1) if x1 - x0 >= 8 and y1 - y0 >= 8 else None
 
     def keeps(self, index: int, xy: np.ndarray) -> bool:
