@@ -292,8 +292,8 @@ def _first_frame(container, stream, path: Path):
 
 
 def iter_frames(path, capture_fps: float | None = None, max_frames: int | None = None,
-                start_s: float | None = None, stop_s: float | None = None,
-                max_side: int | None = None) -> Iterator[tuple[float, np.ndarray]]:
+                start_s: float | None = None, stop_s: float | None = None, max_side: int | None = None,
+                size: tuple[int, int] | None = None) -> Iterator[tuple[float, np.ndarray]]:
     """Decode a video one frame at a time.
 
     Parameters
@@ -315,6 +315,9 @@ def iter_frames(path, capture_fps: float | None = None, max_frames: int | None =
     max_side : int, optional
         Longest side of the yielded frames in pixels: larger frames are scaled down (aspect
         kept) inside the colour conversion, which is cheaper than converting at full size.
+    size : (int, int), optional
+        Exact (width, height) of the yielded upright frames, scaled in the conversion (e.g. the
+        annotated video's size); overrides ``max_side``.
 
     Yields
     ------
@@ -356,7 +359,7 @@ def iter_frames(path, capture_fps: float | None = None, max_frames: int | None =
                     container.close()
                     container, stream = _open(path)  # not seekable: decode from the start
                     stream.thread_type = "AUTO"
-    size = None
+    out_size = None
     last_t = -math.inf
     n_out = 0
     index = 0
@@ -390,10 +393,13 @@ def iter_frames(path, capture_fps: float | None = None, max_frames: int | None =
                     continue  # before the window: decoded (the next frames need it), not converted
                 if stop_s is not None and t >= stop_s:
                     return
-                if size is None:
-                    size = _scaled_size(frame.width, frame.height, max_side)
+                if out_size is None:
+                    out_size = _scaled_size(frame.width, frame.height, max_side)
+                    if size is not None:  # upright size -> the stored frame's orientation
+                        odd = int(round(display_orientation(frame)[0] / 90.0)) % 2
+                        out_size = (size[1], size[0]) if odd else tuple(size)
                 try:
-                    image = frame.to_ndarray(format="rgb24", width=size[0], height=size[1])
+                    image = frame.to_ndarray(format="rgb24", width=out_size[0], height=out_size[1])
                 except (av.error.FFmpegError, ValueError):
                     continue
                 last_t = t
