@@ -17,6 +17,7 @@ import numpy as np
 from runform.atomic import atomic_path, write_text_atomic
 from runform.camera.verticals import BackgroundSampler, VerticalsConfig, estimate_scene_verticals
 from runform.errors import InputNotFound, NoRunnerFound
+from runform.io.prefetch import prefetch
 from runform.io.video import iter_frames, probe_video
 from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints, KeypointError
 from runform.pose.silhouette import SilhouetteConfig, silhouette_points
@@ -45,7 +46,7 @@ MEDIAPIPE_MEAN: dict[str, tuple[int, int]] = {
 _DST = np.array([INDEX[n] for n in MEDIAPIPE_INDEX])
 _SRC = np.array(list(MEDIAPIPE_INDEX.values()))
 MIN_DETECTION_RATE = 0.10
-_CACHE_VERSION = 2  # 2: silhouette points and scene verticals
+_CACHE_VERSION = 3  # 2: silhouette points and scene verticals; 3: keyed by file name, pose max_side
 
 
 @dataclass(frozen=True)
@@ -219,8 +220,9 @@ def pose_span(path, capture_fps: float | None, config: PoseConfig, clip_frames: 
     background = BackgroundSampler(clip_frames, config.verticals)
     start = warm_s if warm_s is not None else keep_s
     with open_pose_model(config) as pose:
-        for t, image in iter_frames(path, capture_fps=capture_fps, max_frames=max_frames, start_s=start,
-                                    stop_s=stop_s, max_side=config.max_side):
+        # Decoded ahead in a thread: FFmpeg works on another core while MediaPipe runs.
+        for t, image in prefetch(iter_frames(path, capture_fps=capture_fps, max_frames=max_frames, start_s=start,
+                                             stop_s=stop_s, max_side=config.max_side)):
             if size is None:
                 size = _full_size(path, image)
             found = detect_frame(pose, image, size, config)
@@ -323,7 +325,9 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
 def _cache_key(path: Path, capture_fps: float | None, config: PoseConfig,
                max_frames: int | None) -> dict:
     st = path.stat()
-    key = {"version": _CACHE_VERSION, "input": str(path.resolve()), "size": st.st_size,
+    # The file by name, size and modification time, not folder: a copy that kept its mtime (a
+    # batch input shipped to a Ray node, a moved clip) reuses the cache.
+    key = {"version": _CACHE_VERSION, "input": path.name, "size": st.st_size,
            "mtime_ns": st.st_mtime_ns, "capture_fps": capture_fps,
            "config": asdict(config), "max_frames": max_frames}
     return json.loads(json.dumps(key))  # as the sidecar stores it (tuples become lists)
@@ -341,7 +345,7 @@ def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
         Video file.
     cache_path : str or os.PathLike
         ``.npz`` cache file; a sidecar ``<cache_path>.json`` holds the key
-        (input size, mtime, capture_fps, config, max_frames).
+        (input file name, size, mtime, capture_fps, config, max_frames).
     capture_fps, config, progress, max_frames, workers
         As :func:`estimate_pose` (the worker count is not part of the key: a cache made by
         one process serves a run with two, and the other way round).
