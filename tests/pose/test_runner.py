@@ -149,3 +149,22 @@ def test_a_skeleton_far_wider_than_tall_is_two_people_fused():
     config = RunnerConfig(max_aspect=2.0)
     assert not _fused((100, 100, 180, 200), config)  # a runner mid-stride
     assert _fused((100, 100, 330, 200), config)  # two athletes side by side read as one
+
+
+@pytest.mark.slow
+def test_segments_in_parallel_follow_the_same_runner(tmp_path):
+    """Pose in two worker processes (runform.pose.segments) crops each frame by its clip-wide index."""
+    from runform.pose.mediapipe_pose import estimate_pose
+
+    left, fps = read_frames(LEFT_SRC, 1.0, 3.6)
+    right, _ = read_frames(RIGHT_SRC, 1.0, 3.6)
+    half = left[0].shape[1]
+    both = write_clip([np.hstack([a, b]) for a, b in zip(left, right)], tmp_path / "two.mp4", fps)
+    one = estimate_pose(both, runner_xy=(half * 1.5, 180), workers=1)
+    two = estimate_pose(both, runner_xy=(half * 1.5, 180), workers=2)
+    assert two.meta["pose_workers"] == 2 and len(two) == len(one)
+    seen = np.isfinite(two.xy[..., 0])
+    assert seen.any(axis=1).mean() > 0.9 and np.all(two.xy[..., 0][seen] > half - 10)
+    ankle = INDEX["left_ankle"]
+    ok = np.isfinite(one.xy[:, ankle, 0]) & np.isfinite(two.xy[:, ankle, 0])
+    assert np.median(np.abs(one.xy[ok, ankle] - two.xy[ok, ankle])) < 1.0  # px: the same runner, seam included
