@@ -11,6 +11,7 @@ from pathlib import Path
 from . import __version__
 from .atomic import write_text_atomic
 from .metrics.proxies import PROXY_NOTES
+from .metrics.registry import rounded
 from .pipeline import Analysis
 
 #: Bumped when a field changes meaning or is removed (adding fields does not bump it).
@@ -24,14 +25,21 @@ from .pipeline import Analysis
 #: (``summary.n_contacts`` counts all); verdicts may be "cannot judge" (with ``reason``); ``overstriding``
 #: holds the band-rule decision (``source``) when no classifier ran; ``input`` gains ``capture_fps``,
 #: ``capture_fps_source``, ``file_fps`` and ``mirrored``.
-SCHEMA_VERSION = "1.3"
+#: 1.4: stiffness has one unit per column: ``vertical_stiffness_kn_m_kg`` and ``leg_stiffness_kn_m_kg``
+#: (per kg body mass, always) and ``vertical_stiffness_kn_m`` / ``leg_stiffness_kn_m`` (kN/m, only with
+#: ``--mass-kg``, null otherwise; they were per kg without it) and ``summary.stiffness_unit`` is gone;
+#: ``vertical_oscillation_cm`` when a scale is known; per-contact numbers are rounded to one decimal
+#: more than they are shown with (:mod:`runform.metrics.registry`); the trunk-lean band is two-sided.
+SCHEMA_VERSION = "1.4"
 
-#: Column order of strides.csv; the same keys appear in metrics.json ``strides``.
+#: Column order of strides.csv; the same keys appear in metrics.json ``strides``. Every registry
+#: metric (:data:`runform.metrics.registry.CONTACT_METRICS`) is one; a name ends in its unit.
 STRIDE_COLUMNS = (
     "foot", "ic_time_s", "to_time_s", "ic_evidence", "to_evidence", "contact_time_s", "flight_time_s", "step_time_s", "duty_factor",
     "shin_angle_ic_deg", "shin_angle_source", "shin_angle_ic_landmark_deg", "foot_strike_angle_ic_deg", "foot_strike", "knee_flexion_ic_deg",
     "knee_flexion_peak_stance_deg", "knee_flexion_excursion_deg", "overstride_pct_leg", "overstride_cm",
-    "trunk_lean_deg", "vertical_oscillation_pct_leg", "vertical_stiffness_kn_m", "leg_stiffness_kn_m", "speed_m_s",
+    "trunk_lean_deg", "vertical_oscillation_pct_leg", "vertical_oscillation_cm", "vertical_stiffness_kn_m_kg",
+    "vertical_stiffness_kn_m", "leg_stiffness_kn_m_kg", "leg_stiffness_kn_m", "speed_m_s",
     "overstride_probability", "overstriding", "excluded", "exclusion_reason",
 )
 
@@ -84,8 +92,13 @@ def metrics_document(analysis: Analysis, cues: dict | None = None) -> dict:
         "bands": (cues or {}).get("bands", {}),
         "proxy_definitions": PROXY_NOTES,
         "diagnostics": analysis.diagnostics,
-        "strides": [{k: s.get(k) for k in STRIDE_COLUMNS} for s in analysis.strides],
+        "strides": [contact_row(s) for s in analysis.strides],
     })
+
+
+def contact_row(contact: dict) -> dict:
+    """One contact's output row: :data:`STRIDE_COLUMNS`, numbers rounded as the registry says."""
+    return {k: rounded(k, contact.get(k)) for k in STRIDE_COLUMNS}
 
 
 def strides_csv(analysis: Analysis) -> str:
@@ -93,7 +106,7 @@ def strides_csv(analysis: Analysis) -> str:
     w = csv.DictWriter(buf, fieldnames=STRIDE_COLUMNS, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for s in analysis.strides:
-        w.writerow({k: ("" if s.get(k) is None else s.get(k)) for k in STRIDE_COLUMNS})
+        w.writerow({k: ("" if v is None else v) for k, v in contact_row(s).items()})
     return buf.getvalue()
 
 

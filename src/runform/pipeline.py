@@ -220,23 +220,28 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     strides = stance_metrics(clean, geom, stances)
     cm = _centimetres_per_unit(clean, geom, config.runner)
     morin_leg_m = geom.leg_length * cm / 100 * MORIN_LEG_PER_THIGH_SHANK if cm else None
+    mass = config.runner.mass_kg
     for s in strides:
         speed = stance_speed(clean, s["foot"], s["ic_time_s"], s.get("contact_time_s"))
         s["speed_m_s"] = round(speed * cm / 100, 3) if (speed and cm) else None
-        k_leg = leg_stiffness(s.get("contact_time_s"), s.get("flight_time_s"), s["speed_m_s"], morin_leg_m,
-                              config.runner.mass_kg)
-        s["leg_stiffness_kn_m"] = round(k_leg, 3) if k_leg else None
+        # Morin's stiffnesses scale with mass: per kg always, absolute kN/m only when the mass is known,
+        # so a column never changes its unit with --mass-kg.
+        k_leg = leg_stiffness(s.get("contact_time_s"), s.get("flight_time_s"), s["speed_m_s"], morin_leg_m)
+        s["leg_stiffness_kn_m_kg"] = round(k_leg, 5) if k_leg else None
+        s["leg_stiffness_kn_m"] = round(k_leg * mass, 3) if (k_leg and mass) else None
+        k_vert = vertical_stiffness(s.get("contact_time_s"), s.get("flight_time_s"))
+        s["vertical_stiffness_kn_m_kg"] = k_vert
+        s["vertical_stiffness_kn_m"] = k_vert * mass if (k_vert and mass) else None
         if s.get("overstride_cm") is None and cm and s.get("overstride_pct_leg") is not None:
             s["overstride_cm"] = round(s["overstride_pct_leg"] / 100 * geom.leg_length * cm, 2)
-        s["vertical_stiffness_kn_m"] = vertical_stiffness(s.get("contact_time_s"), s.get("flight_time_s"),
-                                                          config.runner.mass_kg)
+        vo = s.get("vertical_oscillation_pct_leg")
+        s["vertical_oscillation_cm"] = vo / 100 * geom.leg_length * cm if (cm and vo is not None) else None
     if len(strides) < config.min_contacts:
         raise NotEnoughData(f"only {len(strides)} foot contact found in {Path(info.path).name} "
                             f"({info.duration_s:.1f} s): film at least 8-10 s of steady running, side-on, whole body in view")
     mark_plausibility(strides, clean, geom, config.contacts)
     valid = counted(strides)
     summary = summarize(strides)
-    summary["stiffness_unit"] = "kN/m" if config.runner.mass_kg else "kN/m per kg body mass"
     proxies = arm_and_shoulder(clean, geom.near_side)
     summary.update(proxies)
     quality = quality_flags(kp, geom, strides, config.quality)

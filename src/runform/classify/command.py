@@ -29,6 +29,7 @@ import click
 import numpy as np
 
 from ..errors import TrainingDataError, WeakModelError
+from ..terminal import console, err_console, fail
 from .features import analysis_features, document_features
 
 _YES = {"1", "yes", "y", "true", "overstriding", "overstride"}
@@ -242,7 +243,6 @@ def train(labels_csv: Path, out: Path, min_runners: int, folds: int, kind: str, 
     A weak model (cross-validated AUC below 0.8, or a label with fewer than 5 contacts) is
     not written without --force. Use the model with `runform analyze --model OUT`.
     """
-    from ..cli import _fail, console, err_console
 
     options = TrainOptions(min_runners=min_runners, folds=folds, kind=kind, seed=seed, force=force)
     try:
@@ -258,7 +258,7 @@ def train(labels_csv: Path, out: Path, min_runners: int, folds: int, kind: str, 
             raise refusal(problems)
         write_model(data, metrics, labels_csv, out, options, problems)
     except Exception as err:  # noqa: BLE001 - one-line messages, typed exit codes
-        _fail(err)
+        fail(err)
         return
     console.print(f"model: {out}\ncard: {Path(out).with_name(Path(out).stem + '.card.json')}")
 

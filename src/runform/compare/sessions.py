@@ -3,7 +3,7 @@
 An argument that is a folder holding ``metrics.json`` (or a folder with exactly one
 sub-folder holding one, e.g. ``runform-output``) is read without re-analysis. Anything
 else (a video, a ``.trc`` file, a folder of OpenPose JSON) is analysed with
-:func:`runform.cli.run_analysis` into ``DIR/sessions/<n>_<stem>/``; a later run with the
+:func:`runform.app.run_analysis` into ``DIR/sessions/<n>_<stem>/``; a later run with the
 same input finds that folder and reuses it.
 """
 
@@ -106,7 +106,7 @@ def load_session(argument: Path, index: int, out: Path, analyze=None) -> Session
         The compare output folder.
     analyze : callable, optional
         ``analyze(input_path, parent_dir)`` writing ``parent_dir/<stem>/metrics.json``
-        (default: :func:`runform.cli.run_analysis` without annotated video).
+        (default: :func:`runform.app.run_analysis` without annotated video).
 
     Raises
     ------
@@ -152,10 +152,11 @@ def load_session(argument: Path, index: int, out: Path, analyze=None) -> Session
 
 
 def _default_analyze(input_path: Path, parent: Path) -> None:
-    from ..cli import OutputOptions, run_analysis
+    from ..app import OutputOptions, run_analysis
     from ..pipeline import AnalysisConfig
+    from ..terminal import progress_bar
 
-    run_analysis(input_path, parent, AnalysisConfig(), OutputOptions(video=False, report=True), echo=False)
+    run_analysis(input_path, parent, AnalysisConfig(), OutputOptions(video=False, report=True), progress=progress_bar)
 
 
 def load_sessions(arguments, out: Path, analyze=None, progress=None) -> list[Session]:

@@ -9,27 +9,7 @@ import numpy as np
 from ..geometry import RunnerGeometry
 from ..keypoints import Keypoints
 from .plausibility import counted, excluded_summary
-
-#: Per-stride metrics summarised, with their units (for tables and reports).
-SUMMARY_METRICS: dict[str, str] = {
-    "shin_angle_ic_deg": "deg",
-    "foot_strike_angle_ic_deg": "deg",
-    "knee_flexion_ic_deg": "deg",
-    "knee_flexion_peak_stance_deg": "deg",
-    "knee_flexion_excursion_deg": "deg",
-    "overstride_pct_leg": "% leg",
-    "overstride_cm": "cm",
-    "trunk_lean_deg": "deg",
-    "contact_time_s": "s",
-    "flight_time_s": "s",
-    "step_time_s": "s",
-    "duty_factor": "",
-    "vertical_oscillation_pct_leg": "% leg",
-    "vertical_stiffness_kn_m": "kN/m",
-    "leg_stiffness_kn_m": "kN/m",
-    "speed_m_s": "m/s",
-}
-
+from .registry import CONTACT_METRICS
 
 @dataclass(frozen=True)
 class QualityConfig:
@@ -87,7 +67,7 @@ def summarize(strides: list[dict]) -> dict:
     out["cadence_spm"] = round(60.0 / step["median"], 2) if step["median"] else None
     out["n_strides"] = len(strides)
     out["metrics"] = {}
-    for name in SUMMARY_METRICS:
+    for name in (m.name for m in CONTACT_METRICS):
         entry = {"all": _stats([s.get(name) for s in strides])}
         for foot in ("left", "right"):
             entry[foot] = _stats([s.get(name) for s in strides if s["foot"] == foot])
