@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from runform import cli
+from runform import terminal
 from runform.cli import main
 from runform.io.trc_writer import write_trc
 from runform.synthetic import GaitParams, generate_run
@@ -169,7 +169,7 @@ def test_error_message_with_brackets_and_newlines_stays_one_line(capsys):
     from runform.errors import UnreadableInput
 
     with pytest.raises(SystemExit) as code:
-        cli._fail(UnreadableInput("clip [1].mp4: bad header\nsecond line " + "x" * 120))
+        terminal.fail(UnreadableInput("clip [1].mp4: bad header\nsecond line " + "x" * 120))
     assert code.value.code == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "clip [1].mp4: bad header second line" in err

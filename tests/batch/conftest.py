@@ -49,7 +49,7 @@ def fault_env(tmp_path, monkeypatch):
     site.mkdir()
     (site / "sitecustomize.py").write_text(textwrap.dedent("""
         import os, signal, time
-        import runform.cli as _cli
+        import runform.app as _cli
         _orig = _cli.run_analysis
         def _faulty(input_path, *a, **k):
             name = os.path.basename(str(input_path))

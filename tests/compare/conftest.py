@@ -18,7 +18,7 @@ def _write(params, path: Path) -> Path:
 
 def analyze_into(trc: Path, parent: Path) -> Path:
     """Analyse a TRC quietly (no report) into ``parent/<stem>/``; return that folder."""
-    from runform.cli import OutputOptions, run_analysis
+    from runform.app import OutputOptions, run_analysis
     from runform.pipeline import AnalysisConfig
 
     run_analysis(trc, parent, AnalysisConfig(), OutputOptions(video=False, report=False))

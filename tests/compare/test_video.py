@@ -19,7 +19,7 @@ from runform.render.samples import AFTER, BEFORE
 
 def _video_session(params, name, root):
     """Render ``name.mp4`` and analyse it into ``root/out/<name>/`` with an exact pose cache."""
-    from runform.cli import OutputOptions, run_analysis
+    from runform.app import OutputOptions, run_analysis
     from runform.pipeline import AnalysisConfig
 
     video = root / f"{name}.mp4"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-import runform.cli as cli
+import runform.terminal as terminal
 import runform.pipeline as pipeline
 from runform.batch.discovery import Job
 from runform.batch.outputs import OK, Row, row_values
@@ -34,8 +34,8 @@ def _analysis(monkeypatch, extra_flags=None, shin=16.0, model=True, tmp_path=Non
 
 def _printed(analysis, cues, monkeypatch) -> str:
     console = Console(record=True, width=400)
-    monkeypatch.setattr(cli, "console", console)
-    cli.print_summary(analysis, {}, cues["overstriding"])
+    monkeypatch.setattr(terminal, "console", console)
+    terminal.print_summary(analysis, {}, cues["overstriding"])
     return console.export_text()
 
 

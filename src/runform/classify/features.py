@@ -14,6 +14,8 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
+from ..metrics.registry import REGISTRY
+
 #: Standard gravity (m/s^2), for the Froude-style cadence normalisation.
 G = 9.81
 
@@ -27,21 +29,24 @@ class Feature:
     description: str
 
 
+def _measured(name: str) -> Feature:
+    """A per-contact metric as a model input: unit and definition from the metric registry."""
+    m = REGISTRY[name]
+    return Feature(name, m.unit or "1", m.definition)
+
+
 #: The model's input columns, in order. The ONNX card stores the same names; a model
 #: whose card lists other names or another order is refused at load time.
 FEATURES: tuple[Feature, ...] = (
-    Feature("shin_angle_ic_deg", "deg",
-            "knee->ankle from vertical at initial contact, + = ankle ahead of knee"),
-    Feature("overstride_pct_leg", "% leg length",
-            "heel ahead of the pelvis centre at initial contact, + = ahead, % of hip-ankle length"),
-    Feature("knee_flexion_ic_deg", "deg", "180 - angle(hip, knee, ankle) at initial contact, + = flexed"),
-    Feature("foot_strike_angle_ic_deg", "deg",
-            "heel->toe pitch at contact minus the mid-stance foot-flat pitch, + = toes up (heel first)"),
+    _measured("shin_angle_ic_deg"),
+    _measured("overstride_pct_leg"),
+    _measured("knee_flexion_ic_deg"),
+    _measured("foot_strike_angle_ic_deg"),
     Feature("cadence_norm", "1",
             "step frequency x sqrt(leg length / g): cadence made independent of body size "
             "(NaN when leg length in metres is unknown)"),
-    Feature("duty_factor", "1", "contact time / stride time"),
-    Feature("trunk_lean_deg", "deg", "mid-hip -> mid-shoulder from vertical at contact, + = forward"),
+    _measured("duty_factor"),
+    _measured("trunk_lean_deg"),
     Feature("shin_angle_foot_median_deg", "deg",
             "median shin angle at IC over all contacts of the same foot in the recording"),
     Feature("overstride_foot_median_pct_leg", "% leg length",

@@ -60,8 +60,8 @@ class Metric:
         Display unit ("" for a ratio).
     definition : str
         What it measures, with the sign convention.
-    better : {"lower", "higher", "zero", None}
-        Which change is an improvement (``"zero"``: closer to 0); None when neither is.
+    better : {"lower", "higher", None}
+        Which change is an improvement; None when neither is.
     decimals : int
         Decimals in every printed or written output.
     per_contact : bool
@@ -96,7 +96,7 @@ METRICS: tuple[Metric, ...] = (
            "higher", 1, False, Band("cadence_amber_spm", "cadence_red_spm", False), True),
     Metric("shin_angle_ic_deg", "Shin angle at contact", "deg",
            "Knee-to-ankle line from the true vertical at initial contact; + when the ankle lands ahead of the "
-           "knee (overstriding). About 0 is the target.", "zero", 1, band=Band("shin_amber_deg", "shin_red_deg"),
+           "knee (overstriding). About 0 is the target.", "lower", 1, band=Band("shin_amber_deg", "shin_red_deg"),
            table=True),
     Metric("foot_strike_angle_ic_deg", "Foot strike angle", "deg",
            "Heel-to-toe pitch at contact minus the flat-foot pitch in mid-stance; + = toes up. > 8 deg rearfoot, "

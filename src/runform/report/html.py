@@ -44,6 +44,10 @@ QUALITY_MEANING = {
     "mirrored": "The file is shown mirrored by players; it was analysed as filmed.",
     "low_resolution": "The runner is small in the frame: angles are coarse; angle-based cues and the verdict are withheld.",
     "frames_missing": "Part of the file could not be decoded: the results cover only what was read.",
+    "camera_tilt_from_ground": "The true vertical was taken square to the ground the feet trace (no straight vertical "
+                               "lines in the background): angles are as good as that ground line.",
+    "overstride_model_missing": "The overstriding classifier could not be loaded: overstriding is judged by the "
+                                "shin-angle and overstride bands.",
 }
 
 _SIDE_COLOUR = {"left": "#1f77b4", "right": "#d62728"}
