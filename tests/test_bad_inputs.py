@@ -23,8 +23,8 @@ import pytest
 from click.testing import CliRunner
 
 from runform.cli import main
-from runform.io.trc_writer import write_trc
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.trc_writer import write_trc
+from runform.synth.runner import GaitParams, generate_run
 from tests.media import read_frames, write_clip
 
 FPS = 60.0  # relaxed_60fps.mp4

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from runform import terminal
 from runform.cli import main
-from runform.io.trc_writer import write_trc
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.trc_writer import write_trc
+from runform.synth.runner import GaitParams, generate_run
 
 
 @pytest.fixture(scope="module")

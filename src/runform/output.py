@@ -44,12 +44,12 @@ STRIDE_COLUMNS = (
 )
 
 
-def _clean(value):
+def json_safe(value):
     """JSON-safe: NaN/inf become null, numpy scalars become Python numbers."""
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
+        return [json_safe(v) for v in value]
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -72,7 +72,7 @@ def _overstriding(analysis: Analysis, cues: dict | None) -> dict:
 def metrics_document(analysis: Analysis, cues: dict | None = None) -> dict:
     """The metrics.json document (see README, 'Outputs'); ``cues`` from report.cues.coaching_cues."""
     g = analysis.geometry
-    return _clean({
+    return json_safe({
         "schema_version": SCHEMA_VERSION,
         "runform_version": __version__,
         "input": analysis.input.as_dict(),

@@ -10,7 +10,7 @@ from runform.classify.features import FEATURE_NAMES, stride_features
 from runform.classify.model import OverstrideModel, card_path, default_model_path
 from runform.errors import ModelError
 from runform.pipeline import AnalysisConfig, InputInfo, analyze_keypoints
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.runner import GaitParams, generate_run
 
 BUNDLED = default_model_path()
 needs_bundled = pytest.mark.skipif(not BUNDLED.is_file(), reason="models/overstride.onnx not built")

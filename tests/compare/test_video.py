@@ -13,8 +13,8 @@ from runform.atomic import write_text_atomic
 from runform.compare.command import run_compare
 from runform.io.video import iter_frames, probe_video
 from runform.pose.mediapipe_pose import PoseConfig, _cache_key
-from runform.render.figure import SceneConfig, render_run
-from runform.render.samples import AFTER, BEFORE
+from runform.synth.render.figure import SceneConfig, render_run
+from runform.synth.render.samples import AFTER, BEFORE
 
 
 def _video_session(params, name, root):

@@ -119,7 +119,7 @@ def test_toe_off_method_by_source():
     Both are within 25 ms on exact kinematics. When the toe point rises with the heel,
     as MediaPipe's does, the toe rise reads TO far too early and the backward peak does not.
     """
-    from runform.synthetic import GaitParams, generate_run, to_pixels
+    from runform.synth.runner import GaitParams, generate_run, to_pixels
 
     kp_m, truth = generate_run(GaitParams(duration_s=6.0, fps=60.0))
     kp_px = to_pixels(kp_m, 400.0, (640.0, 700.0))

@@ -6,7 +6,7 @@ from runform.keypoints import Keypoints
 from runform.metrics.clock import detect_slow_motion
 from runform.pipeline import InputInfo, analyze_keypoints
 from runform.report.cues import coaching_cues
-from runform.synthetic import GaitParams, generate_run, to_pixels
+from runform.synth.runner import GaitParams, generate_run, to_pixels
 
 
 def _summary(cadence, contact=None, duty=0.36, contacts=12):

@@ -14,7 +14,7 @@ from runform.metrics.plausibility import ContactBounds, contact_problems, counte
 from runform.metrics.summary import quality_flags, summarize
 from runform.output import STRIDE_COLUMNS, metrics_document, strides_csv
 from runform.pipeline import AnalysisConfig, InputInfo, analyze_keypoints
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.runner import GaitParams, generate_run
 
 
 def _good(i: int, **over) -> dict:

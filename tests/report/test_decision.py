@@ -18,7 +18,7 @@ from runform.pipeline import InputInfo, analyze_keypoints
 from runform.report.annotate import AnnotateConfig, counter_colour
 from runform.report.cues import coaching_cues, overstriding_decision
 from runform.report.html import render_report, summary_light
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.runner import GaitParams, generate_run
 
 
 def _analysis(monkeypatch, extra_flags=None, shin=16.0, model=True, tmp_path=None):

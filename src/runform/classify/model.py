@@ -27,16 +27,12 @@ CARD_VERSION = 1
 
 
 def default_model_path() -> Path:
-    """The bundled model: ``$RUNFORM_MODEL_DIR/overstride.onnx``, else the installed package's
-    ``runform/models/``, else ``<repo>/models/`` (editable install)."""
+    """The bundled model: ``$RUNFORM_MODEL_DIR/overstride.onnx``, else the package's own
+    ``runform/models/`` (package data: a wheel carries it)."""
     env = os.environ.get(MODEL_DIR_ENV)
     if env:
         return Path(env) / MODEL_FILE
-    here = Path(__file__).resolve()
-    packaged = here.parents[1] / "models" / MODEL_FILE  # runform/models/ inside a wheel
-    if packaged.exists():
-        return packaged
-    return here.parents[3] / "models" / MODEL_FILE  # src/runform/classify -> repo root
+    return Path(__file__).resolve().parents[1] / "models" / MODEL_FILE
 
 
 def card_path(model_path: Path) -> Path:

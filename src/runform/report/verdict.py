@@ -10,29 +10,21 @@ the band rule through the same function.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-if TYPE_CHECKING:  # cues imports this module at its end; Thresholds is read at call time
-    from .cues import Thresholds
+from ..classify.model import VerdictConfig, cannot_judge_reason, contact_overstriding, verdict
+from ..metrics.registry import finite as _num
+from .thresholds import Thresholds
 
 
-def _thresholds(t: "Thresholds | None") -> "Thresholds":
-    from .cues import Thresholds
-
+def _thresholds(t: Thresholds | None) -> Thresholds:
     return t if t is not None else Thresholds()
 
-
-def _num(v) -> float | None:
-    from .cues import _num as finite  # one definition; cues imports this module at its end
-
-    return finite(v)
 
 __all__ = ["is_overstride", "band_rule_overstriding", "overstriding_decision", "decision_min"]
 
 
-def is_overstride(stride: dict, t: "Thresholds | None" = None) -> bool | None:
+def is_overstride(stride: dict, t: Thresholds | None = None) -> bool | None:
     """Whether one contact counts as overstriding (None when it cannot be judged).
 
     An ``excluded`` contact (:mod:`runform.metrics.plausibility`) is never judged. The
@@ -42,8 +34,6 @@ def is_overstride(stride: dict, t: "Thresholds | None" = None) -> bool | None:
     Otherwise the bands: shin angle or heel-ahead-of-pelvis in the red band, or both in the
     amber band.
     """
-    from ..classify.model import contact_overstriding
-
     t = _thresholds(t)
     if stride.get("excluded"):
         return None
@@ -60,7 +50,7 @@ def is_overstride(stride: dict, t: "Thresholds | None" = None) -> bool | None:
     return (shin is not None and shin > t.shin_amber_deg) and (over is not None and over > t.overstride_amber_pct_leg)
 
 
-def band_rule_overstriding(strides: list[dict], quality: dict | None, t: "Thresholds | None" = None) -> dict:
+def band_rule_overstriding(strides: list[dict], quality: dict | None, t: Thresholds | None = None) -> dict:
     """The session verdict from the shin-angle and overstride bands alone (no classifier).
 
     Each counted contact is 1 (overstriding by the bands) or 0, and
@@ -68,8 +58,6 @@ def band_rule_overstriding(strides: list[dict], quality: dict | None, t: "Thresh
     ``overstride_min_fraction`` as the share to reach and ``min_strides`` contacts at least;
     the same cannot-judge rules apply. ``source`` is "band rule".
     """
-    from ..classify.model import VerdictConfig, verdict
-
     t = _thresholds(t)
     bare = [{k: v for k, v in s.items() if k not in ("overstride_probability", "overstriding")} for s in strides]
     calls = [is_overstride(s, t) for s in bare]
@@ -79,7 +67,7 @@ def band_rule_overstriding(strides: list[dict], quality: dict | None, t: "Thresh
 
 
 def overstriding_decision(strides: list[dict], quality: dict | None, overstriding: dict | None = None,
-                          t: "Thresholds | None" = None) -> dict:
+                          t: Thresholds | None = None) -> dict:
     """The session's overstriding decision: the one every output shows.
 
     Parameters
@@ -100,8 +88,6 @@ def overstriding_decision(strides: list[dict], quality: dict | None, overstridin
         As :func:`runform.classify.model.verdict` (``left``, ``right``, ``session``,
         ``cannot_judge``), plus ``source`` ("classifier" or "band rule").
     """
-    from ..classify.model import VerdictConfig, cannot_judge_reason, verdict
-
     if not (isinstance(overstriding, dict) and isinstance(overstriding.get("session"), dict)
             and overstriding["session"].get("verdict")):
         probs = np.array([np.nan if _num(s.get("overstride_probability")) is None else _num(s["overstride_probability"])
@@ -121,10 +107,8 @@ def overstriding_decision(strides: list[dict], quality: dict | None, overstridin
     return out
 
 
-def decision_min(decision: dict, t: "Thresholds | None" = None) -> int:
+def decision_min(decision: dict, t: Thresholds | None = None) -> int:
     """Contacts a verdict needs: the classifier's minimum, or ``min_strides`` for the band rule."""
     if decision.get("source") == "band rule":
         return max(1, int(_thresholds(t).min_strides))
-    from ..classify.model import VerdictConfig
-
     return VerdictConfig().min_contacts

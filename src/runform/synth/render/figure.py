@@ -1,7 +1,7 @@
 """Render the synthetic runner as a shaded, clothed figure on a treadmill.
 
 The figure is drawn with OpenCV (anti-aliased polygons) from the 2D joint
-positions of :func:`runform.synthetic.generate_run`, so a pose estimator run on
+positions of :func:`runform.synth.runner.generate_run`, so a pose estimator run on
 the video can be scored against exact pixel truth. Side view: the runner's
 right side faces the camera when running toward image right (``direction=+1``),
 the left side when running toward image left; far-side limbs are drawn first
@@ -19,7 +19,7 @@ import numpy as np
 
 from runform.io.video_writer import VideoWriter
 from runform.keypoints import KEYPOINT_NAMES
-from runform.synthetic import GaitParams, generate_run, to_pixels
+from ..runner import GaitParams, generate_run, to_pixels
 
 from .camera import CameraTilt, apply_homography, homography
 from .shank import shaded_outline
@@ -72,12 +72,12 @@ class SceneConfig:
     hair: RGB = (60, 40, 28)
     #: Lower-leg outline. None: the bundled samples' tapered capsules (a slight calf; the
     #: silhouette bisector of their shank reads ~1.1 deg forward of the knee-ankle line).
-    #: A number: an anatomical outline (:func:`runform.render.shank.shank_outline`) whose posterior calf bulge in
+    #: A number: an anatomical outline (:func:`runform.synth.render.shank.shank_outline`) whose posterior calf bulge in
     #: the upper half is ``calf`` times a typical adult's (1.0: 11 cm deep at the calf for a
     #: 1.75 m runner, 6.7 cm above the ankle, the tibia's front edge nearly straight).
     calf: float | None = None
     #: Door frame, rack posts and a wall corner behind the treadmill (true verticals for a
-    #: camera-tilt estimator; :mod:`runform.render.backdrop`). Off in the bundled samples.
+    #: camera-tilt estimator; :mod:`runform.synth.render.backdrop`). Off in the bundled samples.
     structures: bool = False
     #: The part of the image the final picture shows, (x0, y0, x1, y1) px; None = all of it.
     #: Set by :func:`render_run` when a tilted camera warps a larger level view.
@@ -365,7 +365,7 @@ def _tilted_scene(kp_m, scene: SceneConfig, height_m: float, camera: CameraTilt)
 def render_run(params: GaitParams, scene: SceneConfig, out_path, camera: CameraTilt | None = None) -> dict:
     """Render ``generate_run(params)`` to an H.264 MP4 at ``params.fps``.
 
-    ``camera``: a rolled / pitched render camera (:mod:`runform.render.camera`); the
+    ``camera``: a rolled / pitched render camera (:mod:`runform.synth.render.camera`); the
     level view is drawn larger and warped. Truth angles stay in the world frame.
 
     Returns ``points`` ({joint: (frames, 2) pixels} for :data:`TRUTH_POINTS`),

@@ -1,6 +1,6 @@
 """Training strides from three traceable sources, each row labelled on true geometry.
 
-* ``synthetic``: the project's gait model (:func:`runform.synthetic.generate_run`), swept
+* ``synthetic``: the project's gait model (:func:`runform.synth.runner.generate_run`), swept
   over cadence, duty factor, foot strike, shin angle, knee angle, trunk lean and body
   size, then passed through a simulated phone camera (:func:`phone_camera`) and the real
   analysis pipeline. Label from the exact per-stance truth.
@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from ..pipeline import AnalysisConfig, InputInfo, RunnerInfo, analyze_keypoints
-from .camera import CameraNoise, phone_camera, silhouette_shin
-from .features import FEATURE_NAMES, SESSION_OF, stride_features
+from .camera_noise import CameraNoise, phone_camera, silhouette_shin
+from ..classify.features import FEATURE_NAMES, SESSION_OF, stride_features
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class SyntheticSweep:
 def synthetic_rows(sweep: SyntheticSweep, seed: int, rule: LabelRule = LabelRule(),
                    noise: CameraNoise = CameraNoise()) -> dict:
     """Generated runners through the simulated phone camera and the analysis pipeline."""
-    from ..synthetic import GaitParams, generate_run
+    from .runner import GaitParams, generate_run
 
     rng = np.random.default_rng(seed)
     parts = []
