@@ -25,7 +25,7 @@ def test_analyze_trc_writes_the_output_contract(shared_data, tmp_path):
     assert doc["input"]["fps"] == pytest.approx(60, abs=0.1)
     truth = json.loads((shared_data / "mocap-gt" / "RBDS001runT25.groundtruth.json").read_text())
     assert doc["summary"]["cadence_spm"] == pytest.approx(truth["summary"]["cadence_spm"], rel=0.01)
-    strides = doc["strides"]
+    strides = doc["contacts"]
     assert len(strides) >= 60
     times = [s["ic_time_s"] for s in strides]
     assert times == sorted(times)
@@ -35,7 +35,7 @@ def test_analyze_trc_writes_the_output_contract(shared_data, tmp_path):
         assert key in strides[0]
     assert {s["foot"] for s in strides} == {"left", "right"}
     assert all(s["trunk_lean_deg"] is None for s in strides)  # RBDS has no shoulders
-    rows = list(csv.DictReader((out / "strides.csv").open()))
+    rows = list(csv.DictReader((out / "contacts.csv").open()))
     assert len(rows) == len(strides)
     assert float(rows[0]["ic_time_s"]) == pytest.approx(strides[0]["ic_time_s"])
     assert "Cadence" in res.output and "metrics.json" in res.output
@@ -103,7 +103,7 @@ def test_demo_analyzes_the_bundled_video(tmp_path):
     assert len(metrics) == 1
     doc = json.loads(metrics[0].read_text())
     assert doc["input"]["source_type"] == "video"
-    assert doc["summary"]["n_strides"] >= 20
+    assert doc["summary"]["n_contacts_counted"] >= 20
     # The bundled runner overstrides (true shin 11 deg at contact): the demo must say so.
     assert doc["summary"]["shin_angle_ic_deg"] > 7.0
     assert {"pulling_the_road", "cadence"} & {c["id"] for c in doc["cues"]}

@@ -44,7 +44,7 @@ def test_male_side_cadence_and_contact_times(male_side, shared_data):
     assert lo <= a.summary["contact_time_s"] * 1000 <= hi
     assert a.geometry.direction == -1  # the runner faces image-left
     assert a.geometry.treadmill
-    assert a.summary["n_strides"] >= 25
+    assert a.summary["n_contacts_counted"] >= 25
     # A re-analysis reads the pose cache instead of re-running the model.
     kp2, _ = load_keypoints(video, AnalysisConfig(), cache_dir=cache)
     assert kp2.meta.get("cached")

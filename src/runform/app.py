@@ -1,7 +1,7 @@
 """The application: one analysis end to end, as ``analyze``, ``demo``, ``batch`` and ``compare`` run it.
 
 pipeline (keypoints -> contacts -> summary) -> the overstriding decision -> cues -> outputs
-(annotated video, report, metrics.json, strides.csv, a log of the run). The commands only parse
+(annotated video, report, metrics.json, contacts.csv, a log of the run). The commands only parse
 their options, call :func:`run_analysis` and print (:mod:`runform.terminal`); nothing here
 prints, and nothing imports :mod:`runform.cli`.
 """
@@ -89,7 +89,7 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig = AnalysisC
         with _bar(progress, "pose") as update:
             kp, info = load_keypoints(input_path, config, cache_dir=target, progress=update)
         analysis = analyze_keypoints(kp, info, config)
-        cues = coaching_cues(analysis.summary, analysis.strides, analysis.quality, thresholds,
+        cues = coaching_cues(analysis.summary, analysis.contacts, analysis.quality, thresholds,
                              overstriding=analysis.overstriding)
         paths = write_all(analysis, cues, target, input_path, options, thresholds, progress)
         paths["log"] = write_log(target, input_path, config, options, analysis, cues, time.perf_counter() - t0)
@@ -107,7 +107,7 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig = AnalysisC
 
 def write_all(analysis: Analysis, cues: dict, target: Path, input_path: Path, options: OutputOptions,
               thresholds: Thresholds, progress: ProgressFactory | None = None) -> dict:
-    """Annotated video (video input), report, strides.csv and metrics.json (last: it marks a finished run)."""
+    """Annotated video (video input), report, contacts.csv and metrics.json (last: it marks a finished run)."""
     from .output import write_outputs
 
     is_video = analysis.input.source_type == "video"
@@ -154,7 +154,8 @@ def write_log(target: Path, input_path: Path, config: AnalysisConfig, options: O
     decision = cues["overstriding"]
     doc = {"runform_version": __version__, "input": str(input_path), "seconds": round(seconds, 2),
            "settings": _plain(config), "outputs": _plain(options),
-           "contacts_found": analysis.summary.get("n_contacts"), "contacts_counted": analysis.summary.get("n_strides"),
+           "contacts_found": analysis.summary.get("n_contacts_found"),
+           "contacts_counted": analysis.summary.get("n_contacts_counted"),
            "overstriding": (decision.get("session") or {}).get("text"), "decided_by": decision.get("source"),
            "model": _plain((analysis.overstriding or {}).get("model")),
            "quality_flags": sorted(analysis.quality)}

@@ -49,7 +49,7 @@ def main() -> None:
               help="Height of annotated.mp4 in pixels (never upscaled).")
 @click.option("--report/--no-report", default=True, show_default=True, help="Write report.html.")
 @click.option("--config", "config_toml", type=click.Path(path_type=Path), default=None,
-              help="TOML file overriding coaching thresholds (see runform.report.cues.Thresholds).")
+              help="TOML file overriding coaching thresholds (see runform.report.thresholds.Thresholds).")
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
               help="Overstriding model (.onnx with its .card.json beside it, e.g. from `runform train`); "
                    "default: the bundled model.")

@@ -19,7 +19,8 @@ from .gait.events import EventConfig, detect_stances, trace_ground
 from .geometry import RunnerGeometry, estimate_geometry, running_direction
 from .keypoints import Keypoints
 from .metrics.clock import ClockCheck, detect_slow_motion
-from .metrics.plausibility import ContactBounds, counted, mark_plausibility
+from .metrics.contact import Contact
+from .metrics.plausibility import ContactBounds, counted, judge_plausibility
 from .metrics.proxies import arm_and_shoulder, leg_stiffness, stance_speed, vertical_stiffness
 from .metrics.stance import stance_metrics
 from .metrics.summary import QualityConfig, quality_flags, summarize
@@ -100,7 +101,8 @@ class Analysis:
     input: InputInfo
     keypoints: Keypoints
     geometry: RunnerGeometry
-    strides: list[dict]
+    #: One record per foot contact, in time order (excluded ones included, marked).
+    contacts: tuple[Contact, ...]
     summary: dict
     quality: dict
     proxies: dict = field(default_factory=dict)
@@ -217,34 +219,17 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     stances = detect_stances(clean, geom.direction, config.events)
     if not stances:
         raise NotEnoughData(f"no foot contacts found in {Path(info.path).name}: is a runner's whole leg in view, side-on?")
-    strides = stance_metrics(clean, geom, stances)
     cm = _centimetres_per_unit(clean, geom, config.runner)
-    morin_leg_m = geom.leg_length * cm / 100 * MORIN_LEG_PER_THIGH_SHANK if cm else None
-    mass = config.runner.mass_kg
-    for s in strides:
-        speed = stance_speed(clean, s["foot"], s["ic_time_s"], s.get("contact_time_s"))
-        s["speed_m_s"] = round(speed * cm / 100, 3) if (speed and cm) else None
-        # Morin's stiffnesses scale with mass: per kg always, absolute kN/m only when the mass is known,
-        # so a column never changes its unit with --mass-kg.
-        k_leg = leg_stiffness(s.get("contact_time_s"), s.get("flight_time_s"), s["speed_m_s"], morin_leg_m)
-        s["leg_stiffness_kn_m_kg"] = round(k_leg, 5) if k_leg else None
-        s["leg_stiffness_kn_m"] = round(k_leg * mass, 3) if (k_leg and mass) else None
-        k_vert = vertical_stiffness(s.get("contact_time_s"), s.get("flight_time_s"))
-        s["vertical_stiffness_kn_m_kg"] = k_vert
-        s["vertical_stiffness_kn_m"] = k_vert * mass if (k_vert and mass) else None
-        if s.get("overstride_cm") is None and cm and s.get("overstride_pct_leg") is not None:
-            s["overstride_cm"] = round(s["overstride_pct_leg"] / 100 * geom.leg_length * cm, 2)
-        vo = s.get("vertical_oscillation_pct_leg")
-        s["vertical_oscillation_cm"] = vo / 100 * geom.leg_length * cm if (cm and vo is not None) else None
-    if len(strides) < config.min_contacts:
-        raise NotEnoughData(f"only {len(strides)} foot contact found in {Path(info.path).name} "
+    contacts = [_with_scale(c, clean, geom, cm, config.runner) for c in stance_metrics(clean, geom, stances)]
+    if len(contacts) < config.min_contacts:
+        raise NotEnoughData(f"only {len(contacts)} foot contact found in {Path(info.path).name} "
                             f"({info.duration_s:.1f} s): film at least 8-10 s of steady running, side-on, whole body in view")
-    mark_plausibility(strides, clean, geom, config.contacts)
-    valid = counted(strides)
-    summary = summarize(strides)
+    contacts = judge_plausibility(contacts, clean, geom, config.contacts)
+    valid = counted(contacts)
+    summary = summarize(contacts)
     proxies = arm_and_shoulder(clean, geom.near_side)
     summary.update(proxies)
-    quality = quality_flags(kp, geom, strides, config.quality)
+    quality = quality_flags(kp, geom, contacts, config.quality)
     quality.update(kp.meta.get("quality") or {})  # the reader's notes, e.g. TRC units overruled
     diag["leg_length"] = geom.leg_length
     if info.source_type == "video":
@@ -254,9 +239,33 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
                                    "(unmirrored), so left and right are the runner's own")
     _clock_flag(summary, info, config.clock, quality, diag)
     diag["centimetres_per_unit"] = cm
-    overstriding = _classify_overstriding(strides, geom.leg_length, cm, config, quality)
-    return Analysis(info, clean, geom, strides, summary, quality, proxies, diag, overstriding, camera,
+    contacts, overstriding = _classify_overstriding(contacts, geom.leg_length, cm, config, quality)
+    return Analysis(info, clean, geom, contacts, summary, quality, proxies, diag, overstriding, camera,
                     image if clean is not image else None)
+
+
+def _with_scale(c: Contact, kp: Keypoints, geom: RunnerGeometry, cm: float | None, runner: RunnerInfo) -> Contact:
+    """The contact with what needs a scale or a mass: speed, stiffness, centimetres.
+
+    Morin's stiffnesses scale with mass: per kg always, absolute kN/m only when the mass is
+    known, so a column never changes its unit with ``--mass-kg``.
+    """
+    mass = runner.mass_kg
+    speed = stance_speed(kp, c.foot, c.ic_time_s, c.contact_time_s)
+    speed_m_s = round(speed * cm / 100, 3) if (speed and cm) else None
+    morin_leg_m = geom.leg_length * cm / 100 * MORIN_LEG_PER_THIGH_SHANK if cm else None
+    k_leg = leg_stiffness(c.contact_time_s, c.flight_time_s, speed_m_s, morin_leg_m)
+    k_vert = vertical_stiffness(c.contact_time_s, c.flight_time_s)
+    over_cm = c.overstride_cm
+    if over_cm is None and cm and c.overstride_pct_leg is not None:
+        over_cm = round(c.overstride_pct_leg / 100 * geom.leg_length * cm, 2)
+    vo = c.vertical_oscillation_pct_leg
+    return c.with_values(
+        speed_m_s=speed_m_s, overstride_cm=over_cm,
+        leg_stiffness_kn_m_kg=round(k_leg, 5) if k_leg else None,
+        leg_stiffness_kn_m=round(k_leg * mass, 3) if (k_leg and mass) else None,
+        vertical_stiffness_kn_m_kg=k_vert, vertical_stiffness_kn_m=k_vert * mass if (k_vert and mass) else None,
+        vertical_oscillation_cm=vo / 100 * geom.leg_length * cm if (cm and vo is not None) else None)
 
 
 def _camera(kp: Keypoints, image: Keypoints, config: AnalysisConfig) -> CameraEstimate:
@@ -302,16 +311,17 @@ def _clock_flag(summary: dict, info: InputInfo, check: ClockCheck, quality: dict
                            "option": slow.option or None}
 
 
-def _classify_overstriding(strides: list[dict], leg_length: float, cm: float | None, config: AnalysisConfig,
-                           quality: dict) -> dict | None:
-    """Add ``overstride_probability`` / ``overstriding`` to each stride; return the verdict.
+def _classify_overstriding(contacts: tuple[Contact, ...], leg_length: float, cm: float | None,
+                           config: AnalysisConfig, quality: dict) -> tuple[tuple[Contact, ...], dict | None]:
+    """The contacts with ``overstride_probability`` / ``overstriding``, and the verdict.
 
-    Mutates ``strides`` (and ``quality`` when the bundled model is missing).
+    Returns the contacts unchanged and None when no model runs (``quality`` then says why
+    when the bundled model is missing).
     """
     if not config.use_model:
-        return None
+        return contacts, None
     from .classify.features import leg_length_metres, stride_features
-    from .classify.model import default_model_path, load_cached, verdict
+    from .classify.model import VerdictConfig, contact_overstriding, default_model_path, load_cached, verdict
     from .errors import ModelError
 
     path = Path(config.model_path) if config.model_path is not None else default_model_path()
@@ -322,13 +332,12 @@ def _classify_overstriding(strides: list[dict], leg_length: float, cm: float | N
             raise
         quality["overstride_model_missing"] = (f"{err}; overstriding is judged by the shin-angle and overstride "
                                                "bands instead of the classifier")
-        return None
-    from .classify.model import VerdictConfig, contact_overstriding
-
-    probs = model.predict_proba(stride_features(strides, leg_length_metres(leg_length, cm)))
+        return contacts, None
+    probs = model.predict_proba(stride_features(contacts, leg_length_metres(leg_length, cm)))
     threshold = model.info.threshold
-    for s, p in zip(strides, probs):
-        # Every contact keeps its probability; an excluded one is not judged.
-        s["overstride_probability"] = round(float(p), 4)
-        s["overstriding"] = None if s.get("excluded") else contact_overstriding(p, threshold)
-    return {"model": model.info.as_dict(), **verdict(strides, probs, VerdictConfig(threshold=threshold), quality)}
+    # Every contact keeps its probability; an excluded one is not judged.
+    contacts = tuple(c.with_values(overstride_probability=round(float(p), 4),
+                                   overstriding=None if c.excluded else contact_overstriding(p, threshold))
+                     for c, p in zip(contacts, probs))
+    return contacts, {"model": model.info.as_dict(), **verdict(contacts, probs, VerdictConfig(threshold=threshold),
+                                                                quality)}

@@ -51,8 +51,8 @@ def print_summary(analysis, paths: dict, decision: dict) -> None:
         table.add_row(m.label, fmt(m, s.get(m.name)), fmt(m, per.get("left", {}).get("median")),
                       fmt(m, per.get("right", {}).get("median")), m.unit_for(s))
     table.add_row("Foot strike", "", str(s.get("foot_strike_left") or "-"), str(s.get("foot_strike_right") or "-"), "")
-    n_all = s.get("n_contacts", s.get("n_strides"))
-    counted = f"{s.get('n_strides')}" + (f" of {n_all}" if n_all != s.get("n_strides") else "")
+    n_all = s.get("n_contacts_found")
+    counted = f"{s.get('n_contacts_counted')}" + (f" of {n_all}" if n_all != s.get("n_contacts_counted") else "")
     table.add_row("Contacts counted", counted, "", "", "")
     console.print(table)
     session = decision["session"]
@@ -77,7 +77,7 @@ def print_cues(cues: dict) -> None:
     """The cues given (title, finding, cue) and why others were withheld."""
     for i, cue in enumerate(cues.get("cues", []), 1):
         f = cue["finding"]
-        console.print(f"[bold]cue {i}: {cue['title']}[/bold] ({f.get('value_text', '')}, {f.get('strides_supporting', '')})")
+        console.print(f"[bold]cue {i}: {cue['title']}[/bold] ({f.get('value_text', '')}, {f.get('contacts_supporting', '')})")
         console.print(f"  {cue['cue']}")
     for w in cues.get("withheld", []):
         console.print(f"[yellow]no cue:[/yellow] {w.get('reason', w)}")

@@ -4,7 +4,7 @@ import pytest
 
 from runform.errors import ConfigError
 from runform.metrics.registry import CONTACT_METRICS, METRICS, REGISTRY, band, band_text, fmt, rounded
-from runform.output import STRIDE_COLUMNS
+from runform.output import CONTACT_COLUMNS
 from runform.report.cues import Thresholds, check_thresholds, coaching_cues
 
 #: A column name ends in its unit, so a CSV header always says it.
@@ -21,7 +21,7 @@ def test_name_ends_in_its_unit(m):
 
 
 def test_every_contact_metric_is_written_and_labels_are_unique():
-    assert {m.name for m in CONTACT_METRICS} <= set(STRIDE_COLUMNS)
+    assert {m.name for m in CONTACT_METRICS} <= set(CONTACT_COLUMNS)
     labels = [m.label for m in METRICS]
     assert len(set(labels)) == len(labels)
 

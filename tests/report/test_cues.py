@@ -24,7 +24,7 @@ def _summary(strides, **extra):
             "vertical_oscillation_pct_leg")
     s = {k: sorted(x[k] for x in strides)[len(strides) // 2] for k in keys}
     s["cadence_spm"] = round(60 / strides[0]["step_time_s"], 2)
-    s["n_strides"] = len(strides)
+    s["n_contacts_counted"] = len(strides)
     s.update(extra)
     return s
 
@@ -41,7 +41,7 @@ def test_overstrider_gets_falling_forward_and_pulling_the_road():
     assert "Falling Forward" in titles and "Pulling the Road" in titles
     ff = next(c for c in res["cues"] if c["id"] == "falling_forward")
     assert "ankles" in ff["cue"] and "waist" in ff["cue"]
-    assert ff["finding"]["strides_supporting"] == "20 of 20"
+    assert ff["finding"]["contacts_supporting"] == "20 of 20"
     assert ff["band"] == "red" and ff["feel"] and ff["drill"] and ff["source"]
     assert res["bands"]["shin_angle_ic_deg"] == "red"
 
@@ -71,7 +71,7 @@ def test_metronome_target_from_own_cadence():
     assert "Heiderscheit" in cue["source"]
 
 
-def test_too_few_strides_withholds_with_reason():
+def test_too_few_contacts_withholds_with_reason():
     st = _strides(n=4, shin=12.0, over=28.0)
     res = coaching_cues(_summary(st), st, {})
     assert "falling_forward" not in ids(res)
@@ -113,7 +113,7 @@ def test_toml_override_changes_a_threshold(tmp_path):
     p = tmp_path / "t.toml"
     p.write_text("shin_amber_deg = 1.0\nmin_strides = 3\n")
     t = load_thresholds(p)
-    assert t.shin_amber_deg == 1.0 and t.min_strides == 3 and t.shin_red_deg == Thresholds().shin_red_deg
+    assert t.shin_amber_deg == 1.0 and t.cue_min_contacts == 3 and t.shin_red_deg == Thresholds().shin_red_deg
     assert band("shin_angle_ic_deg", 2.0) == "green" and band("shin_angle_ic_deg", 2.0, t) == "amber"
 
 

@@ -40,7 +40,7 @@ def _printed(analysis, cues, monkeypatch) -> str:
 
 
 def _every_output(a, monkeypatch) -> dict:
-    cues = coaching_cues(a.summary, a.strides, a.quality, overstriding=a.overstriding)
+    cues = coaching_cues(a.summary, a.contacts, a.quality, overstriding=a.overstriding)
     doc = json.loads(json.dumps(metrics_document(a, cues)))
     html = render_report(a, cues, None)
     return {"cues": cues, "doc": doc, "html": html, "printed": _printed(a, cues, monkeypatch),
@@ -97,7 +97,7 @@ def test_summary_dot_is_never_green_over_weak_data():
     decisive = {"session": {"verdict": "not overstriding", "text": "not overstriding: ..."}}
     assert summary_light({"cues": [], "overstriding": decisive}, {}) == \
         ("green", "No clear form issue stands out in this clip.")
-    for flag in ("low_visibility", "too_few_strides_left", "tracking_jumps", "contact_timing_estimated"):
+    for flag in ("low_visibility", "too_few_contacts_left", "tracking_jumps", "contact_timing_estimated"):
         light, text = summary_light({"cues": [], "overstriding": decisive}, {flag: "x"})
         assert light == "grey" and flag in text
     cannot = {"session": {"verdict": "cannot judge", "reason": "the camera is not side-on (not_side_on)"}}
@@ -119,10 +119,10 @@ def test_report_shows_excluded_contacts(monkeypatch):
 
     monkeypatch.setattr(pipeline, "stance_metrics", spoil)
     a = _analysis(monkeypatch)
-    html = render_report(a, coaching_cues(a.summary, a.strides, a.quality, overstriding=a.overstriding), None)
+    html = render_report(a, coaching_cues(a.summary, a.contacts, a.quality, overstriding=a.overstriding), None)
     assert 'id="contacts"' in html and html.count('class="excluded"') == 1
     assert re.search(r"excluded: duty factor 1\.12 outside 0\.1-0\.8; shin angle 85 deg outside -30 to 40", html)
-    n = len(a.strides)
+    n = len(a.contacts)
     assert f"{n - 1} <small>of {n}</small>" in html
 
 

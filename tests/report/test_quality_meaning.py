@@ -22,5 +22,5 @@ def raised_flags() -> set[str]:
 
 def test_every_raised_flag_has_a_meaning():
     raised = raised_flags()
-    assert {"low_visibility", "camera_tilt_from_ground", "too_few_strides_left", "trc_units"} <= raised
+    assert {"low_visibility", "camera_tilt_from_ground", "too_few_contacts_left", "trc_units"} <= raised
     assert raised - set(QUALITY_MEANING) == set()

@@ -18,7 +18,7 @@ from .discovery import Job
 #: Statuses of a summary row.
 OK, SKIPPED, FAILED, FAILED_UNCHANGED, NOT_RUN = "ok", "skipped-unchanged", "failed", "failed-unchanged", "not-run"
 _COLUMNS = ("cadence_spm", "shin_angle_ic_deg", "overstride_pct_leg", "knee_flexion_ic_deg", "foot_strike_left",
-            "foot_strike_right", "contact_time_s", "trunk_lean_deg", "n_strides")
+            "foot_strike_right", "contact_time_s", "trunk_lean_deg", "n_contacts_counted")
 #: (column, metrics.json summary key, decimals) of the metric columns; decimals are the registry's.
 METRIC_COLUMNS = tuple((c, c, REGISTRY[c].decimals if c in REGISTRY else None) for c in _COLUMNS)
 SUMMARY_FIELDS = ("id", "runner", "path", "status", *(c for c, _, _ in METRIC_COLUMNS), "verdict",
@@ -26,7 +26,7 @@ SUMMARY_FIELDS = ("id", "runner", "path", "status", *(c for c, _, _ in METRIC_CO
 FAILURE_FIELDS = ("path", "id", "runner", "error_type", "message", "log")
 #: Column headers of the metric columns in index.html: the registry's label and unit.
 METRIC_LABELS = {**{c: f"{REGISTRY[c].label} ({REGISTRY[c].unit})" for c in _COLUMNS if c in REGISTRY},
-                 "foot_strike_left": "strike L", "foot_strike_right": "strike R", "n_strides": "contacts"}
+                 "foot_strike_left": "strike L", "foot_strike_right": "strike R", "n_contacts_counted": "contacts"}
 #: Sort rank of verdicts in index.html: the ones that need a look first.
 VERDICT_RANK = {"overstriding": 0, "uncertain": 1, "not overstriding": 2, "not enough contacts": 3, "cannot judge": 4}
 

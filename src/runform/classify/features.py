@@ -116,7 +116,7 @@ def stride_features(strides: Iterable[Mapping], leg_length_m: float | None = Non
 
     Returns
     -------
-    ndarray, float32, shape (n_strides, len(FEATURES))
+    ndarray, float32, shape (n_contacts_counted, len(FEATURES))
         Columns in :data:`FEATURE_NAMES` order; NaN where missing or implausible.
     """
     strides = list(strides)
@@ -156,14 +156,14 @@ def leg_length_metres(leg_length: float, centimetres_per_unit: float | None) -> 
 def analysis_features(analysis) -> np.ndarray:
     """:func:`stride_features` of a :class:`runform.pipeline.Analysis`."""
     leg_m = leg_length_metres(analysis.geometry.leg_length, analysis.diagnostics.get("centimetres_per_unit"))
-    return stride_features(analysis.strides, leg_m)
+    return stride_features(analysis.contacts, leg_m)
 
 
 def document_features(doc: Mapping) -> np.ndarray:
     """:func:`stride_features` of a parsed ``metrics.json`` document."""
     leg = (doc.get("runner") or {}).get("leg_length")
     leg_m = leg_length_metres(leg, (doc.get("diagnostics") or {}).get("centimetres_per_unit"))
-    return stride_features(doc.get("strides") or [], leg_m)
+    return stride_features(doc.get("contacts") or [], leg_m)
 
 
 __all__ = ["Feature", "FEATURES", "FEATURE_NAMES", "PLAUSIBLE", "SESSION_OF", "stride_features", "cadence_norm",

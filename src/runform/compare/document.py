@@ -73,7 +73,7 @@ def build_document(sessions: list[Session], cfg: StatsConfig = StatsConfig()) ->
         "sessions": [{
             "index": s.index, "label": s.label, "argument": str(s.argument), "folder": str(s.folder),
             "analyzed_now": s.analyzed_now, "source_type": s.source_type, "fps": s.fps,
-            "input_path": (s.metrics.get("input") or {}).get("path"), "n_contacts": len(s.strides),
+            "input_path": (s.metrics.get("input") or {}).get("path"), "n_contacts": len(s.counted_contacts),
             "quality": s.metrics.get("quality") or {},
             "overstriding": session_overstriding(s.metrics, cfg.thresholds),
             "cues": [c.get("id") for c in s.metrics.get("cues") or [] if isinstance(c, dict)],

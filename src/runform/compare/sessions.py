@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputNotFound, NotEnoughData, UnreadableInput
+from ..metrics.plausibility import counted
 
 
 class TooFewSessions(NotEnoughData):
@@ -51,11 +52,9 @@ class Session:
     analyzed_now: bool = False
 
     @property
-    def strides(self) -> list[dict]:
-        """The contacts that count: every stride not marked ``excluded`` (implausible)."""
-        from ..metrics.plausibility import counted
-
-        return counted(self.metrics.get("strides") or [])
+    def counted_contacts(self) -> list[dict]:
+        """The contacts that count: every contact not marked ``excluded`` (implausible)."""
+        return counted(self.metrics.get("contacts") or [])
 
     @property
     def source_type(self) -> str:
@@ -71,8 +70,11 @@ def _read_metrics(path: Path) -> dict:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UnreadableInput(f"cannot read {path}: {exc}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("strides"), list):
-        raise UnreadableInput(f"{path} is not a runform metrics.json (no 'strides' list)")
+    if isinstance(doc, dict) and isinstance(doc.get("strides"), list):
+        raise UnreadableInput(f"{path} was written by an older runform (schema {doc.get('schema_version')}, before "
+                              "2.0); analyse its input again")
+    if not isinstance(doc, dict) or not isinstance(doc.get("contacts"), list):
+        raise UnreadableInput(f"{path} is not a runform metrics.json (no 'contacts' list)")
     return doc
 
 

@@ -186,7 +186,7 @@ def session_overstriding(doc: dict, thresholds: Thresholds = Thresholds()) -> di
         "cannot judge"), probability (0-1 or None), ci95 ([lo, hi] or None), n_contacts,
         n_overstriding, text, reason, source ("classifier" or "band rule").
     """
-    decision = overstriding_decision(doc.get("strides") or [], doc.get("quality") or {}, doc.get("overstriding"),
+    decision = overstriding_decision(doc.get("contacts") or [], doc.get("quality") or {}, doc.get("overstriding"),
                                      thresholds)
     return _session_row(decision)
 
@@ -197,7 +197,7 @@ def rule_overstriding(doc: dict, thresholds: Thresholds = Thresholds()) -> dict:
     The strides' classifier probabilities are ignored here, so this is the shin-angle and
     overstride-band rule even when a classifier judged the session.
     """
-    return _session_row(band_rule_overstriding(doc.get("strides") or [], doc.get("quality") or {}, thresholds))
+    return _session_row(band_rule_overstriding(doc.get("contacts") or [], doc.get("quality") or {}, thresholds))
 
 
 def _session_row(decision: dict) -> dict:
@@ -272,7 +272,7 @@ def compare_pair(before: dict, after: dict, cfg: StatsConfig = StatsConfig(), sa
     """
     rows = []
     for k, spec in enumerate(METRICS):
-        a, b = stride_values(before.get("strides") or [], spec.name), stride_values(after.get("strides") or [], spec.name)
+        a, b = stride_values(before.get("contacts") or [], spec.name), stride_values(after.get("contacts") or [], spec.name)
         if len(a) == 0 and len(b) == 0:
             continue
         rows.append(compare_metric(spec, a, b, cfg, salt * 100 + k))
@@ -288,7 +288,7 @@ def session_summary(doc: dict, cfg: StatsConfig = StatsConfig(), salt: int = 0) 
     """Per metric: n, median and the bootstrap interval of the median of one session."""
     out = {}
     for k, spec in enumerate(METRICS):
-        v = stride_values(doc.get("strides") or [], spec.name)
+        v = stride_values(doc.get("contacts") or [], spec.name)
         if len(v):
             ci = median_ci(v, cfg, salt * 100 + k)
             out[spec.name] = {"n": int(len(v)), "median": float(np.median(v)), "ci95": list(ci) if ci else None}

@@ -3,7 +3,7 @@
 A contact the pose model or the event detector invented (two skeletons merged, a foot swap,
 a missed landing next to it) produces numbers no runner can produce: a foot on the ground for
 30 ms or for 110 % of the stride, a negative flight, a shin at 85 deg. Such a contact keeps
-its row (``strides.csv``, ``metrics.json``) with ``excluded = True`` and the reason in
+its row (``contacts.csv``, ``metrics.json``) with ``excluded = True`` and the reason in
 ``exclusion_reason``, and is left out of every median, cue and verdict.
 
 All bounds live in :class:`ContactBounds`, each with its physical reason. They are deliberately
@@ -21,8 +21,9 @@ import numpy as np
 
 from ..geometry import RunnerGeometry
 from ..keypoints import Keypoints
+from .contact import Contact
 
-__all__ = ["ContactBounds", "contact_problems", "mark_plausibility", "counted", "excluded_summary"]
+__all__ = ["ContactBounds", "contact_problems", "judge_plausibility", "counted", "excluded_summary"]
 
 
 @dataclass(frozen=True)
@@ -238,17 +239,16 @@ def contact_problems(strides: list[dict], kp: Keypoints | None = None, geom: Run
     return out
 
 
-def mark_plausibility(strides: list[dict], kp: Keypoints | None = None, geom: RunnerGeometry | None = None,
-                      bounds: ContactBounds = ContactBounds()) -> int:
-    """Set ``excluded`` (bool) and ``exclusion_reason`` (text or None) on every stride.
+def judge_plausibility(contacts, kp: Keypoints | None = None, geom: RunnerGeometry | None = None,
+                       bounds: ContactBounds = ContactBounds()) -> tuple[Contact, ...]:
+    """The contacts with ``excluded`` (bool) and ``exclusion_reason`` (text or None) set.
 
-    Mutates ``strides``; returns how many were excluded.
+    Returns new records (:meth:`runform.metrics.contact.Contact.with_values`); the given ones
+    are left as they were.
     """
-    problems = contact_problems(strides, kp, geom, bounds)
-    for s, reasons in zip(strides, problems):
-        s["excluded"] = bool(reasons)
-        s["exclusion_reason"] = "; ".join(reasons) if reasons else None
-    return sum(bool(r) for r in problems)
+    problems = contact_problems(list(contacts), kp, geom, bounds)
+    return tuple(c.with_values(excluded=bool(reasons), exclusion_reason="; ".join(reasons) if reasons else None)
+                 for c, reasons in zip(contacts, problems))
 
 
 #: The first words of every reason :func:`contact_problems` gives, for the summary sentence.

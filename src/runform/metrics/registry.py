@@ -3,7 +3,7 @@
 Each :class:`Metric` holds what a reader needs to show or compare the number: its key (in
 each contact, ``summary`` and the CSV header, which ends in the unit), its label, unit,
 definition and sign convention, the traffic-light band (:class:`Band`, read from the
-coaching :class:`runform.report.cues.Thresholds`), which direction is better, the decimals
+coaching :class:`runform.report.thresholds.Thresholds`), which direction is better, the decimals
 every output rounds it to, and how it is summarised. The summary, the printed table, the
 CSV and JSON, the report, compare, the batch index and the classifier's feature units all
 read this table, so adding a metric is one entry here.
@@ -31,7 +31,7 @@ def finite(v) -> float | None:
 
 @dataclass(frozen=True)
 class Band:
-    """Traffic-light limits, as names of :class:`runform.report.cues.Thresholds` fields.
+    """Traffic-light limits, as names of :class:`runform.report.thresholds.Thresholds` fields.
 
     ``amber``/``red`` bound the high side when ``high_bad`` (green <= amber < red), the low
     side otherwise (green >= amber > red). ``low_amber``/``low_red`` add a second, low-side

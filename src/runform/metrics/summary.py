@@ -17,7 +17,7 @@ class QualityConfig:
 
     Attributes
     ----------
-    min_strides_per_side : int
+    min_contacts_per_side : int
         Fewer contacts than this on a side flags ``too_few_strides``.
     min_key_confidence : float
         Mean confidence of hips/knees/ankles/heels/toes below this flags ``low_visibility``.
@@ -35,7 +35,7 @@ class QualityConfig:
         turns the shin angle by about 1.5 deg and MediaPipe's few-pixel scatter by 5-10.
     """
 
-    min_strides_per_side: int = 4
+    min_contacts_per_side: int = 4
     min_key_confidence: float = 0.6
     max_far_leg_missing: float = 0.3
     min_side_on_ratio: float = 0.25
@@ -56,16 +56,16 @@ def summarize(strides: list[dict]) -> dict:
     """Median/IQR/n of every metric, overall and per foot, plus cadence, over the counted contacts.
 
     Contacts marked ``excluded`` (:mod:`runform.metrics.plausibility`) are left out of every
-    median; ``n_strides`` counts the contacts that count, ``n_contacts`` all that were found
+    median; ``n_contacts_counted`` counts the contacts that count, ``n_contacts_found`` all that were found
     and ``n_excluded`` the difference. Cadence (steps/min) is 60 / median step time, the same
     definition as the motion-capture ground truth, so one odd step does not move it.
     """
     found = len(strides)
     strides = counted(strides)
-    out: dict = {"n_contacts": found, "n_excluded": found - len(strides)}
+    out: dict = {"n_contacts_found": found, "n_excluded": found - len(strides)}
     step = _stats([s.get("step_time_s") for s in strides])
     out["cadence_spm"] = round(60.0 / step["median"], 2) if step["median"] else None
-    out["n_strides"] = len(strides)
+    out["n_contacts_counted"] = len(strides)
     out["metrics"] = {}
     for name in (m.name for m in CONTACT_METRICS):
         entry = {"all": _stats([s.get(name) for s in strides])}
@@ -124,7 +124,7 @@ def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
                                    "cut; strides near the jumps may be wrong")
     for foot in ("left", "right"):
         n = sum(1 for s in strides if s["foot"] == foot)
-        if n < config.min_strides_per_side:
-            flags[f"too_few_strides_{foot}"] = (f"only {n} plausible {foot}-foot contacts "
-                                                f"(< {config.min_strides_per_side}); medians are unstable")
+        if n < config.min_contacts_per_side:
+            flags[f"too_few_contacts_{foot}"] = (f"only {n} plausible {foot}-foot contacts "
+                                                f"(< {config.min_contacts_per_side}); medians are unstable")
     return flags

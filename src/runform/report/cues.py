@@ -55,7 +55,7 @@ def _support(strides: list[dict], metric: str, t: Thresholds) -> tuple[int, int]
 
 #: Flags that say the data is weak: the report's summary is never green over one of them.
 WEAK_DATA_FLAGS = ("low_visibility", "not_side_on", "shin_from_landmarks", "camera_tilt_unknown", "slow_motion",
-                   "tracking_jumps", "too_few_strides_left", "too_few_strides_right", "contact_timing_estimated",
+                   "tracking_jumps", "too_few_contacts_left", "too_few_contacts_right", "contact_timing_estimated",
                    "frames_missing", "low_resolution")
 
 #: Cues that rest on sagittal angles and are withheld when the view is poor.
@@ -70,7 +70,7 @@ def _make(cue_id: str, value, band_name: str, k: int | None, n: int | None, t: T
         "id": cue_id, "title": title, "band": band_name,
         "finding": {"metric": metric, "value": _num(value), "value_text": value_text(metric, value),
                     "threshold": band_text(metric, t),
-                    "strides_supporting": f"{k} of {n}" if n else "whole clip"},
+                    "contacts_supporting": f"{k} of {n}" if n else "whole clip"},
         "cue": cue + extra, "feel": feel, "drill": drill, "source": source,
     }
 
@@ -100,7 +100,7 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
     -------
     dict
         ``cues`` (at most ``max_cues``, each with id, title, band, finding {metric, value,
-        value_text, threshold, strides_supporting "k of n"}, cue, feel, drill, source),
+        value_text, threshold, contacts_supporting "k of n"}, cue, feel, drill, source),
         ``more`` (ids of further supported cues left out), ``withheld`` (list of
         {id, reason} where the data cannot support a cue), ``bands`` (metric -> band or None),
         ``overstriding`` (:func:`overstriding_decision`: the verdict every output shows).
@@ -129,9 +129,9 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
             withheld.append({"id": cue_id, "reason": f"{CUES[cue_id].title}: not judged, the view is poor "
                              f"({', '.join(poor_view)}): {quality[poor_view[0]]}"})
             return False
-        if n < t.min_strides:
+        if n < t.cue_min_contacts:
             withheld.append({"id": cue_id, "reason": f"{CUES[cue_id].title}: only {n} measured contacts "
-                             f"(need {t.min_strides}) to support a cue"})
+                             f"(need {t.cue_min_contacts}) to support a cue"})
             return False
         return True
 

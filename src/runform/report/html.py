@@ -30,8 +30,8 @@ QUALITY_MEANING = {
     "low_visibility": "The pose model was unsure of the legs: angles and events are noisier; angle-based cues are withheld.",
     "far_leg_hidden": "The far leg is often hidden: trust the near-leg results more.",
     "not_side_on": "The camera is not side-on: sagittal angles are underestimated; angle-based cues are withheld.",
-    "too_few_strides_left": "Few left contacts: left-side medians are uncertain.",
-    "too_few_strides_right": "Few right contacts: right-side medians are uncertain.",
+    "too_few_contacts_left": "Few left contacts: left-side medians are uncertain.",
+    "too_few_contacts_right": "Few right contacts: right-side medians are uncertain.",
     "trc_units": "The TRC file's Units header did not fit the body size; distances were read in the unit that did.",
     "contacts_excluded": "Contacts no runner can produce (see the Contacts table) are left out of every median, cue "
                          "and verdict.",
@@ -94,7 +94,7 @@ def _vals(strides, foot, key):
 def plot_shin(analysis: Analysis, t: Thresholds) -> str | None:
     """Shin angle at contact per stride, per foot, over the traffic-light bands."""
     plt = _plt()
-    if not any(_vals(analysis.strides, f, "shin_angle_ic_deg") for f in ("left", "right")):
+    if not any(_vals(analysis.contacts, f, "shin_angle_ic_deg") for f in ("left", "right")):
         return None
     fig, ax = plt.subplots(figsize=(9, 3.2))
     ax.axhspan(-30, t.shin_amber_deg, color=_BAND_FILL["green"], alpha=0.10)
@@ -102,12 +102,12 @@ def plot_shin(analysis: Analysis, t: Thresholds) -> str | None:
     ax.axhspan(t.shin_red_deg, 40, color=_BAND_FILL["red"], alpha=0.10)
     lo, hi = 0.0, t.shin_red_deg + 2
     for foot in ("left", "right"):
-        pts = _vals(counted(analysis.strides), foot, "shin_angle_ic_deg")
+        pts = _vals(counted(analysis.contacts), foot, "shin_angle_ic_deg")
         if pts:
             x, y = zip(*pts)
             ax.plot(x, y, "o-", ms=4, lw=1, color=_SIDE_COLOUR[foot], label=foot)
             lo, hi = min(lo, min(y) - 2), max(hi, max(y) + 2)
-    out = [(s["ic_time_s"], s["shin_angle_ic_deg"]) for s in analysis.strides
+    out = [(s["ic_time_s"], s["shin_angle_ic_deg"]) for s in analysis.contacts
            if s.get("excluded") and s.get("shin_angle_ic_deg") is not None]
     if out:  # shown where they are, clipped to the axis: they are not part of the runner's values
         x, y = zip(*out)
@@ -141,7 +141,7 @@ def gait_cycle_curves(analysis: Analysis, n: int = 101) -> dict:
     for side in ("left", "right"):
         with np.errstate(invalid="ignore"):
             knee = flexion_angle(kp.point(f"{side}_hip"), kp.point(f"{side}_knee"), kp.point(f"{side}_ankle"))
-        st = [s for s in counted(analysis.strides) if s["foot"] == side]
+        st = [s for s in counted(analysis.contacts) if s["foot"] == side]
         spans = [(a["ic_time_s"], b["ic_time_s"], a.get("contact_time_s")) for a, b in zip(st, st[1:])]
         if not spans:
             continue
@@ -192,7 +192,7 @@ def plot_cycles(analysis: Analysis) -> str | None:
 
 def plot_times(analysis: Analysis) -> str | None:
     """Contact (solid) and flight (hatched) time per contact, coloured by foot."""
-    st = analysis.strides
+    st = analysis.contacts
     if not any(s.get("contact_time_s") for s in st):
         return None
     plt = _plt()
@@ -341,7 +341,7 @@ def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None
     s = analysis.summary
     g = analysis.geometry
     if "overstriding" not in cues:  # cues made elsewhere: the one decision, from the same inputs
-        cues = {**cues, "overstriding": overstriding_decision(analysis.strides, analysis.quality,
+        cues = {**cues, "overstriding": overstriding_decision(analysis.contacts, analysis.quality,
                                                               analysis.overstriding, thresholds)}
     verdict_band, verdict = summary_light(cues, analysis.quality)
     sym = symmetry_rows(s)
@@ -352,14 +352,14 @@ def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None
         title=Path(analysis.input.path).name, input=analysis.input, version=__version__,
         runner={"direction": "right" if g.direction > 0 else "left", "near_side": g.near_side or "-",
                 "setting": "treadmill" if g.treadmill else "overground"},
-        summary=s, cadence=fmt("cadence_spm", s.get("cadence_spm")), n_strides=len(analysis.strides),
+        summary=s, cadence=fmt("cadence_spm", s.get("cadence_spm")), n_contacts_counted=len(analysis.contacts),
         verdict=verdict, verdict_band=verdict_band, cues=cues.get("cues", []), withheld=cues.get("withheld", []),
         rows=metric_rows(s, cues.get("bands", {}), thresholds),
         plots={"shin": plot_shin(analysis, thresholds), "cycles": plot_cycles(analysis),
                "times": plot_times(analysis), "symmetry": plot_symmetry(sym)},
         sym=sym, frames=frames, names={m.name: m.label for m in METRICS}, video=bool(video_path), quality=quality, definitions=defs,
-        fmt=lambda v, metric: fmt(metric, v), overstriding=cues["overstriding"], contacts=contact_rows(analysis.strides),
-        n_counted=len(counted(analysis.strides)),
+        fmt=lambda v, metric: fmt(metric, v), overstriding=cues["overstriding"], contacts=contact_rows(analysis.contacts),
+        n_counted=len(counted(analysis.contacts)),
     )
 
 

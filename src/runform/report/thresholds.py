@@ -76,7 +76,7 @@ class Thresholds:
     elbow_amber_deg, elbow_red_deg : float
         Median inner elbow angle: >= 65 green, 50-65 amber, < 50 red (tightly clenched arms;
         runners typically carry the elbow near 80-90 deg). Uncalibrated working bands.
-    min_strides : int
+    cue_min_contacts : int
         Fewer measured contacts than this withholds a stride-based cue.
     max_cues : int
         Cues shown at most (more overwhelm a runner; one focus at a time is usual coaching).
@@ -104,7 +104,7 @@ class Thresholds:
     shoulder_ratio_red: float = 0.10
     elbow_amber_deg: float = 65.0
     elbow_red_deg: float = 50.0
-    min_strides: int = 6
+    cue_min_contacts: int = 6
     max_cues: int = 3
 
 
@@ -133,9 +133,9 @@ def load_thresholds(toml_path: Path | str) -> Thresholds:
     for key, value in data.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ConfigError(f"threshold {key} in {path.name} must be a finite number, got {value!r}")
-        if key in ("min_strides", "max_cues") and value != int(value):
+        if key in ("cue_min_contacts", "max_cues") and value != int(value):
             raise ConfigError(f"threshold {key} in {path.name} must be a whole number, got {value!r}")
-        values[key] = int(value) if key in ("min_strides", "max_cues") else float(value)
+        values[key] = int(value) if key in ("cue_min_contacts", "max_cues") else float(value)
     return check_thresholds(replace(Thresholds(), **values), path.name)
 
 
@@ -154,7 +154,7 @@ def check_thresholds(t: Thresholds, source: str = "thresholds") -> Thresholds:
             if getattr(t, lo) > getattr(t, hi) if b.high_bad else getattr(t, lo) < getattr(t, hi):
                 raise ConfigError(f"{source}: {lo} = {getattr(t, lo):g} must be {'at most' if b.high_bad else 'at least'} "
                                   f"{hi} = {getattr(t, hi):g} ({m.name}: amber comes before red)")
-    for name in ("min_strides", "max_cues", "cadence_increase"):
+    for name in ("cue_min_contacts", "max_cues", "cadence_increase"):
         if getattr(t, name) < 0:
             raise ConfigError(f"{source}: {name} must not be negative, got {getattr(t, name):g}")
     for name in ("overstride_probability_cut", "overstride_min_fraction", "cue_min_fraction"):

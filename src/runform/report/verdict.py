@@ -55,14 +55,14 @@ def band_rule_overstriding(strides: list[dict], quality: dict | None, t: Thresho
 
     Each counted contact is 1 (overstriding by the bands) or 0, and
     :func:`runform.classify.model.verdict` decides as it does for probabilities, with
-    ``overstride_min_fraction`` as the share to reach and ``min_strides`` contacts at least;
+    ``overstride_min_fraction`` as the share to reach and ``cue_min_contacts`` contacts at least;
     the same cannot-judge rules apply. ``source`` is "band rule".
     """
     t = _thresholds(t)
     bare = [{k: v for k, v in s.items() if k not in ("overstride_probability", "overstriding")} for s in strides]
     calls = [is_overstride(s, t) for s in bare]
     probs = np.array([np.nan if c is None else float(c) for c in calls], dtype=float)
-    cfg = VerdictConfig(threshold=t.overstride_min_fraction, min_contacts=max(1, int(t.min_strides)))
+    cfg = VerdictConfig(threshold=t.overstride_min_fraction, min_contacts=max(1, int(t.cue_min_contacts)))
     return {"model": None, "source": "band rule", **verdict(strides, probs, cfg, quality)}
 
 
@@ -108,7 +108,7 @@ def overstriding_decision(strides: list[dict], quality: dict | None, overstridin
 
 
 def decision_min(decision: dict, t: Thresholds | None = None) -> int:
-    """Contacts a verdict needs: the classifier's minimum, or ``min_strides`` for the band rule."""
+    """Contacts a verdict needs: the classifier's minimum, or ``cue_min_contacts`` for the band rule."""
     if decision.get("source") == "band rule":
-        return max(1, int(_thresholds(t).min_strides))
+        return max(1, int(_thresholds(t).cue_min_contacts))
     return VerdictConfig().min_contacts

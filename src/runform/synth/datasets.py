@@ -135,7 +135,7 @@ def synthetic_rows(sweep: SyntheticSweep, seed: int, rule: LabelRule = LabelRule
             except Exception:  # noqa: BLE001 - a view too noisy to analyze yields no rows
                 continue
             leg_m = truth["leg_length_m"] if metric else None
-            pairs = match_strides(a.strides, truth["stances"], 0.25 * 60 / p.cadence_spm)
+            pairs = match_strides(a.contacts, truth["stances"], 0.25 * 60 / p.cadence_spm)
             silhouette_shin(pairs, rng, noise)
             origin = json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in base.items()} |
                                 {"fps": fps, "view": v, "metric": bool(metric)})
@@ -169,7 +169,7 @@ def mocap_rows(mocap_dir: Path, seed: int, rule: LabelRule = LabelRule(), noisy_
             try:
                 a = analyze_keypoints(kp, info)
                 leg_m = a.geometry.leg_length * a.diagnostics["centimetres_per_unit"] / 100
-                parts.append(_rows(match_strides(a.strides, truth, tol), leg_m, rule, "mocap", subject,
+                parts.append(_rows(match_strides(a.contacts, truth, tol), leg_m, rule, "mocap", subject,
                                    trc.name, MOCAP_TRUTH))
                 direction = a.geometry.direction
             except Exception:  # noqa: BLE001
@@ -181,7 +181,7 @@ def mocap_rows(mocap_dir: Path, seed: int, rule: LabelRule = LabelRule(), noisy_
                     av = analyze_keypoints(cam, vinfo)
                 except Exception:  # noqa: BLE001
                     continue
-                pairs = match_strides(av.strides, truth, tol)
+                pairs = match_strides(av.contacts, truth, tol)
                 silhouette_shin(pairs, rng, noise)
                 parts.append(_rows(pairs, leg_m, rule, "mocap", subject, f"{trc.name}+camera{v}", MOCAP_TRUTH))
     return concat(parts)
