@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from runform import terminal
+from runform import app, terminal
 from runform.cli import main
 from runform.synth.trc_writer import write_trc
 from runform.synth.runner import GaitParams, generate_run
@@ -68,7 +68,7 @@ def test_batch_refuses_non_finite_options(trc, tmp_path, option, value):
 ])
 def test_bad_config_is_refused_before_the_analysis(trc, tmp_path, monkeypatch, toml, words):
     calls = []
-    monkeypatch.setattr(cli, "load_keypoints", lambda *a, **k: calls.append(a) or pytest.fail("analysis ran"))
+    monkeypatch.setattr(app, "load_keypoints", lambda *a, **k: calls.append(a) or pytest.fail("analysis ran"))
     config = tmp_path / "cues.toml"
     config.write_text(toml)
     res = _invoke("analyze", trc, "--out", tmp_path / "o", "--config", config)

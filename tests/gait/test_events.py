@@ -9,8 +9,10 @@ from runform.geometry import estimate_geometry
 from runform.io.trc import read_trc
 from runform.keypoints import Keypoints
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "mocap-gt"
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data absent")
+from ..shared import SHARED, needs_shared
+
+DATA = SHARED / "mocap-gt"
+needs_data = needs_shared
 
 
 def _errors(trc, gt):

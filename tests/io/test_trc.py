@@ -6,8 +6,10 @@ import pytest
 from runform.errors import InputNotFound, UnreadableInput
 from runform.io.trc import read_trc
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "mocap-gt"
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data absent")
+from ..shared import SHARED, needs_shared
+
+DATA = SHARED / "mocap-gt"
+needs_data = needs_shared
 
 HEADER = (
     "PathFileType\t4\t(X/Y/Z)\ttiny.trc\n"

@@ -12,7 +12,9 @@ from runform.keypoints import KEYPOINT_NAMES
 from runform.pose import mediapipe_pose as mpp
 from runform.pose.mediapipe_pose import PoseConfig, estimate_pose, load_or_estimate_pose
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+from ..shared import SHARED
+
+DATA = SHARED
 MALE_SIDE = DATA / "videos" / "male_side.mp4"
 needs_video = pytest.mark.skipif(not MALE_SIDE.is_file(), reason="shared test video absent")
 

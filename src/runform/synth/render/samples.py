@@ -95,7 +95,7 @@ DEMO_SAMPLE = "before_retraining_60fps"
 def sample_dir() -> Path:
     """Where the bundled videos live: ``$RUNFORM_SAMPLE_DIR`` or the repository's ``sample_videos/``."""
     env = os.environ.get("RUNFORM_SAMPLE_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "sample_videos"
+    return Path(env) if env else Path(__file__).resolve().parents[4] / "sample_videos"
 
 
 def render_sample(name: str, out_dir: Path) -> Path:
