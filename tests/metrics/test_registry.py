@@ -3,7 +3,7 @@
 import pytest
 
 from runform.errors import ConfigError
-from runform.metrics.registry import CONTACT_METRICS, METRICS, REGISTRY, band, band_text, fmt, rounded
+from runform.metrics.registry import CONTACT_METRICS, METRICS, band, band_text, fmt, rounded
 from runform.output import CONTACT_COLUMNS
 from runform.report.cues import Thresholds, check_thresholds, coaching_cues
 
