@@ -351,4 +351,4 @@ def test_corrupt_pose_cache_is_recomputed(tmp_path):
     (out / "run" / "pose.npz").write_bytes(b"PK\x03\x04 not a zip")
     res = _invoke("analyze", video, "--out", out, "--no-video", "--no-report")
     assert res.exit_code == 0, res.output
-    assert json.loads((out / "run" / "metrics.json").read_text())["summary"]["n_contacts"] >= 3
+    assert json.loads((out / "run" / "metrics.json").read_text())["summary"]["n_contacts_found"] >= 3

@@ -10,7 +10,7 @@ import pytest
 
 import runform.pipeline as pipeline
 from runform.keypoints import INDEX
-from runform.metrics.plausibility import ContactBounds, contact_problems, counted, mark_plausibility
+from runform.metrics.plausibility import ContactBounds, contact_problems, counted, judge_plausibility
 from runform.metrics.summary import quality_flags, summarize
 from runform.output import CONTACT_COLUMNS, metrics_document, contacts_csv
 from runform.pipeline import AnalysisConfig, InputInfo, analyze_keypoints
@@ -97,10 +97,10 @@ def test_a_contact_in_mid_air_is_excluded():
     lifted = kp.xy.copy()
     for j in ("heel", "toe", "ankle"):  # the landing foot drawn half a leg above the ground at IC
         lifted[i, INDEX[f"{s['foot']}_{j}"], 1] -= 0.5 * a.geometry.leg_length
-    strides = [dict(x) for x in a.contacts]
-    n = mark_plausibility(strides, kp.with_xy(lifted), a.geometry)
-    assert n == 1 and strides[4]["excluded"]
-    assert re.fullmatch(r"landing foot (4[6-9]|5[0-4]) % leg above the ground line \(> 15\)", strides[4]["exclusion_reason"])
+    judged = judge_plausibility(a.contacts, kp.with_xy(lifted), a.geometry)
+    assert sum(c.excluded for c in judged) == 1 and judged[4].excluded
+    assert re.fullmatch(r"landing foot (4[6-9]|5[0-4]) % leg above the ground line \(> 15\)", judged[4].exclusion_reason)
+    assert not a.contacts[4].excluded  # new records; the analysis' own are unchanged
 
 
 @pytest.fixture()
@@ -109,9 +109,9 @@ def doctored(monkeypatch):
     real = pipeline.stance_metrics
 
     def spoil(*args, **kw):
-        strides = real(*args, **kw)
-        strides[4].update(duty_factor=1.12, flight_time_s=-0.31, shin_angle_ic_deg=85.0)
-        return strides
+        contacts = real(*args, **kw)
+        contacts[4] = contacts[4].with_values(duty_factor=1.12, flight_time_s=-0.31, shin_angle_ic_deg=85.0)
+        return contacts
 
     monkeypatch.setattr(pipeline, "stance_metrics", spoil)
     kp, info = _run(shin_angle_ic_deg=16.0, knee_flexion_ic_deg=10.0)
@@ -151,7 +151,7 @@ def test_summary_and_flags_count_only_counted_contacts():
     for s in strides[:6]:
         s.update(excluded=True, exclusion_reason="duty factor 0.02 outside 0.1-0.8")
     out = summarize(strides)
-    assert (out["n_contacts"], out["n_excluded"], out["n_contacts_counted"]) == (8, 6, 2)
+    assert (out["n_contacts_found"], out["n_excluded"], out["n_contacts_counted"]) == (8, 6, 2)
     assert counted(strides) == strides[6:]
     kp, _ = generate_run(GaitParams(fps=30.0, duration_s=2.0))
     from runform.geometry import estimate_geometry
