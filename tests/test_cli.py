@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from runform.cli import main
+from runform.report.thresholds import Thresholds
 
 
 def _run(args):
@@ -104,8 +105,9 @@ def test_demo_analyzes_the_bundled_video(tmp_path):
     doc = json.loads(metrics[0].read_text())
     assert doc["input"]["source_type"] == "video"
     assert doc["summary"]["n_contacts_counted"] >= 20
-    # The bundled runner overstrides (true shin 11 deg at contact): the demo must say so.
-    assert doc["summary"]["shin_angle_ic_deg"] > 7.0
+    # The bundled runner overstrides (true shin 14 deg at contact, sample_videos/*.truth.json): the
+    # demo must show it outside the green band.
+    assert doc["summary"]["shin_angle_ic_deg"] > Thresholds().shin_amber_deg
     assert {"pulling_the_road", "cadence"} & {c["id"] for c in doc["cues"]}
     assert (metrics[0].parent / "annotated.mp4").is_file() and (metrics[0].parent / "report.html").is_file()
     assert str(metrics[0]) in res.output.replace("\n", "")

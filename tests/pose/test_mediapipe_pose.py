@@ -56,6 +56,7 @@ def test_missing_input(tmp_path):
         load_or_estimate_pose(tmp_path / "none.mp4", tmp_path / "c.npz")
 
 
+@pytest.mark.slow
 @needs_video
 def test_real_video_first_two_seconds():
     kp = estimate_pose(MALE_SIDE, max_frames=60)
@@ -74,6 +75,7 @@ def test_real_video_first_two_seconds():
     assert kp.xy.shape == (60, len(KEYPOINT_NAMES), 2)
 
 
+@pytest.mark.slow
 @needs_video
 def test_cache_roundtrip_and_invalidation(tmp_path, monkeypatch):
     cache = tmp_path / "cache" / "pose.npz"
