@@ -49,7 +49,7 @@ class AnalysisRun:
     cues : dict
         :func:`runform.report.cues.coaching_cues` (``cues["overstriding"]`` is ``decision``).
     paths : dict
-        Output name -> path (``annotated video``, ``report``, ``metrics``, ``strides``, ``log``, ``pose cache``).
+        Output name -> path (``annotated video``, ``report``, ``metrics``, ``contacts``, ``log``, ``pose cache``).
     """
 
     analysis: Analysis

@@ -21,23 +21,23 @@ from .pipeline import Analysis
 #: (``ic_evidence``/``to_evidence``), ``shin_angle_ic_deg`` is the knee->ankle joint-centre line on
 #: the silhouette, and every angle is measured from the true vertical at the runner (``camera``).
 #: 1.3: every contact carries ``excluded`` and ``exclusion_reason`` (runform.metrics.plausibility);
-#: ``summary`` medians, ``n_contacts_counted`` and the overstriding verdict count only the contacts not excluded
+#: ``summary`` medians, ``n_strides`` and the overstriding verdict count only the contacts not excluded
 #: (``summary.n_contacts`` counts all); verdicts may be "cannot judge" (with ``reason``); ``overstriding``
 #: holds the band-rule decision (``source``) when no classifier ran; ``input`` gains ``capture_fps``,
 #: ``capture_fps_source``, ``file_fps`` and ``mirrored``.
-#: 1.4: stiffness has one unit per column: ``vertical_stiffness_kn_m_kg`` and ``leg_stiffness_kn_m_kg``
+#: 2.0: stiffness has one unit per column: ``vertical_stiffness_kn_m_kg`` and ``leg_stiffness_kn_m_kg``
 #: (per kg body mass, always) and ``vertical_stiffness_kn_m`` / ``leg_stiffness_kn_m`` (kN/m, only with
 #: ``--mass-kg``, null otherwise; they were per kg without it) and ``summary.stiffness_unit`` is gone;
 #: ``vertical_oscillation_cm`` when a scale is known; per-contact numbers are rounded to one decimal
 #: more than they are shown with (:mod:`runform.metrics.registry`); the trunk-lean band is two-sided.
-#: 2.0: names a clinician reads right: ``strides`` is ``contacts`` (one per foot contact, a step, not
+#: Names a clinician reads right: ``strides`` is ``contacts`` (one per foot contact, a step, not
 #: a stride) and ``strides.csv`` is ``contacts.csv``; ``summary.n_strides`` is ``n_contacts_counted`` and
 #: ``summary.n_contacts`` is ``n_contacts_found``; flags ``too_few_strides_*`` are ``too_few_contacts_*``;
 #: a cue's ``strides_supporting`` is ``contacts_supporting``; the threshold ``min_strides`` is
 #: ``cue_min_contacts``. Each output folder also holds ``run.log.json``.
 SCHEMA_VERSION = "2.0"
 
-#: Column order of contacts.csv; the same keys appear in metrics.json ``strides``. Every registry
+#: Column order of contacts.csv; the same keys appear in metrics.json ``contacts``. Every registry
 #: metric (:data:`runform.metrics.registry.CONTACT_METRICS`) is one; a name ends in its unit.
 CONTACT_COLUMNS = (
     "foot", "ic_time_s", "to_time_s", "ic_evidence", "to_evidence", "contact_time_s", "flight_time_s", "step_time_s", "duty_factor",

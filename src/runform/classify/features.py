@@ -116,7 +116,7 @@ def stride_features(strides: Iterable[Mapping], leg_length_m: float | None = Non
 
     Returns
     -------
-    ndarray, float32, shape (n_contacts_counted, len(FEATURES))
+    ndarray, float32, shape (n_contacts, len(FEATURES))
         Columns in :data:`FEATURE_NAMES` order; NaN where missing or implausible.
     """
     strides = list(strides)

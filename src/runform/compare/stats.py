@@ -1,6 +1,6 @@
 """Before/after statistics: medians, bootstrap intervals, effect sizes, MDC verdicts, cues.
 
-For every metric the unit of resampling is the **contact** (one row of ``strides``):
+For every metric the unit of resampling is the **contact** (one row of ``contacts``):
 
 * **difference** = median(after) - median(before), with a seeded percentile bootstrap
   95 % interval from :func:`scipy.stats.bootstrap` (independent resampling of the two

@@ -352,7 +352,7 @@ def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None
         title=Path(analysis.input.path).name, input=analysis.input, version=__version__,
         runner={"direction": "right" if g.direction > 0 else "left", "near_side": g.near_side or "-",
                 "setting": "treadmill" if g.treadmill else "overground"},
-        summary=s, cadence=fmt("cadence_spm", s.get("cadence_spm")), n_contacts_counted=len(analysis.contacts),
+        summary=s, cadence=fmt("cadence_spm", s.get("cadence_spm")), n_found=len(analysis.contacts),
         verdict=verdict, verdict_band=verdict_band, cues=cues.get("cues", []), withheld=cues.get("withheld", []),
         rows=metric_rows(s, cues.get("bands", {}), thresholds),
         plots={"shin": plot_shin(analysis, thresholds), "cycles": plot_cycles(analysis),
