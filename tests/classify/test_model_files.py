@@ -54,7 +54,7 @@ def test_missing_bundled_model_is_a_quality_note_not_a_crash(tmp_path, monkeypat
     a = analyze_keypoints(kp, InputInfo("gen.trc", "trc", kp.fps, len(kp), 3.0))
     assert a.overstriding is None
     assert "overstride_model_missing" in a.quality
-    assert "overstride_probability" not in a.contacts[0]
+    assert a.contacts[0].overstride_probability is None and a.contacts[0].overstriding is None
 
 
 def test_user_model_missing_is_a_typed_error(tmp_path):

@@ -111,7 +111,7 @@ def test_shoulder_cue():
 
 def test_toml_override_changes_a_threshold(tmp_path):
     p = tmp_path / "t.toml"
-    p.write_text("shin_amber_deg = 1.0\nmin_strides = 3\n")
+    p.write_text("shin_amber_deg = 1.0\ncue_min_contacts = 3\n")
     t = load_thresholds(p)
     assert t.shin_amber_deg == 1.0 and t.cue_min_contacts == 3 and t.shin_red_deg == Thresholds().shin_red_deg
     assert band("shin_angle_ic_deg", 2.0) == "green" and band("shin_angle_ic_deg", 2.0, t) == "amber"

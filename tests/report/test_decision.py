@@ -113,9 +113,9 @@ def test_report_shows_excluded_contacts(monkeypatch):
     real = pipeline.stance_metrics
 
     def spoil(*args, **kw):
-        strides = real(*args, **kw)
-        strides[3].update(duty_factor=1.12, shin_angle_ic_deg=85.0)
-        return strides
+        contacts = real(*args, **kw)
+        contacts[3] = contacts[3].with_values(duty_factor=1.12, shin_angle_ic_deg=85.0)
+        return contacts
 
     monkeypatch.setattr(pipeline, "stance_metrics", spoil)
     a = _analysis(monkeypatch)

@@ -136,7 +136,7 @@ def synthetic_rows(sweep: SyntheticSweep, seed: int, rule: LabelRule = LabelRule
                 continue
             leg_m = truth["leg_length_m"] if metric else None
             pairs = match_strides(a.contacts, truth["stances"], 0.25 * 60 / p.cadence_spm)
-            silhouette_shin(pairs, rng, noise)
+            pairs = silhouette_shin(pairs, rng, noise)
             origin = json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in base.items()} |
                                 {"fps": fps, "view": v, "metric": bool(metric)})
             parts.append(_rows(pairs, leg_m, rule, "synthetic", subject, origin,
@@ -182,7 +182,7 @@ def mocap_rows(mocap_dir: Path, seed: int, rule: LabelRule = LabelRule(), noisy_
                 except Exception:  # noqa: BLE001
                     continue
                 pairs = match_strides(av.contacts, truth, tol)
-                silhouette_shin(pairs, rng, noise)
+                pairs = silhouette_shin(pairs, rng, noise)
                 parts.append(_rows(pairs, leg_m, rule, "mocap", subject, f"{trc.name}+camera{v}", MOCAP_TRUTH))
     return concat(parts)
 
