@@ -276,16 +276,16 @@ def _camera(kp: Keypoints, image: Keypoints, config: AnalysisConfig) -> CameraEs
     return estimate_camera(image, verticals, ground.angle_deg if ground else None, config.camera)
 
 
-def _evidence_flags(strides: list[dict], camera: CameraEstimate | None, config: CameraConfig,
+def _evidence_flags(contacts: list[dict], camera: CameraEstimate | None, config: CameraConfig,
                     quality: dict) -> None:
     """Quality flags for video measurements that fell back to weaker evidence."""
-    n = len(strides)
-    sil = sum(s.get("shin_angle_source") == "silhouette" for s in strides)
+    n = len(contacts)
+    sil = sum(s.get("shin_angle_source") == "silhouette" for s in contacts)
     if n and sil < 0.5 * n:
         quality["shin_from_landmarks"] = (
             f"the shin was measured on the silhouette at only {sil} of {n} contacts; the rest use MediaPipe's "
             "knee and ankle points, which scatter by about 5 deg at contact on real video")
-    touch = sum(s.get("ic_evidence") == "sole_touch" for s in strides)
+    touch = sum(s.get("ic_evidence") == "sole_touch" for s in contacts)
     if n and touch < 0.5 * n:
         quality["contact_timing_estimated"] = (
             f"the foot was seen touching the ground at only {touch} of {n} contacts; the rest are timed from the "

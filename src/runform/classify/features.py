@@ -55,7 +55,7 @@ FEATURES: tuple[Feature, ...] = (
             "median knee flexion at IC over all contacts of the same foot in the recording"),
 )
 #: Session-context columns and the per-stride column each summarises. A runner's true
-#: angles vary by only 1-2 deg between strides, while one contact's video measurement errs by
+#: angles vary by only 1-2 deg between contacts, while one contact's video measurement errs by
 #: several degrees, so the same-foot median tells the model much about each stride.
 SESSION_OF: Mapping[str, str] = {
     "shin_angle_ic_deg": "shin_angle_foot_median_deg",
@@ -100,15 +100,15 @@ def cadence_norm(step_time_s: float, leg_length_m: float | None) -> float:
     return float(np.sqrt(leg / G) / st)
 
 
-def stride_features(strides: Iterable[Mapping], leg_length_m: float | None = None) -> np.ndarray:
+def stride_features(contacts: Iterable[Mapping], leg_length_m: float | None = None) -> np.ndarray:
     """Feature matrix of per-stride dicts.
 
     Parameters
     ----------
-    strides : iterable of mapping
+    contacts : iterable of mapping
         All per-stride dicts of one recording, as produced by
         :func:`runform.metrics.stance.stance_metrics` (``None`` for unmeasured values).
-        The ``*_foot_median_*`` columns summarise the strides of the same ``foot`` in
+        The ``*_foot_median_*`` columns summarise the contacts of the same ``foot`` in
         this list, so pass the whole recording, not a subset.
     leg_length_m : float or None
         Hip-to-ankle length in metres, for ``cadence_norm``; None when the keypoints
@@ -119,17 +119,17 @@ def stride_features(strides: Iterable[Mapping], leg_length_m: float | None = Non
     ndarray, float32, shape (n_contacts, len(FEATURES))
         Columns in :data:`FEATURE_NAMES` order; NaN where missing or implausible.
     """
-    strides = list(strides)
+    contacts = list(contacts)
     idx = {name: i for i, name in enumerate(FEATURE_NAMES)}
-    x = np.full((len(strides), len(FEATURES)), np.nan)
-    for i, s in enumerate(strides):
+    x = np.full((len(contacts), len(FEATURES)), np.nan)
+    for i, s in enumerate(contacts):
         for name in FEATURE_NAMES:
             if name == "cadence_norm":
                 x[i, idx[name]] = cadence_norm(s.get("step_time_s"), leg_length_m)
             elif name not in SESSION_OF.values():
                 x[i, idx[name]] = _num(s.get(name))
     x = _implausible_to_nan(x)
-    feet = np.array([str(s.get("foot")) for s in strides], dtype=object)
+    feet = np.array([str(s.get("foot")) for s in contacts], dtype=object)
     for per_stride, session in SESSION_OF.items():
         col = x[:, idx[per_stride]]
         for foot in set(feet):

@@ -13,7 +13,7 @@ For every metric the unit of resampling is the **contact** (one row of ``contact
   else large.
 * **real change** only when the interval excludes 0 **and** |difference| exceeds the
   metric's minimal detectable change (:mod:`runform.compare.mdc`); otherwise "within
-  noise". The interval says the strides differ; the MDC says the difference is larger than
+  noise". The interval says the contacts differ; the MDC says the difference is larger than
   what filming the same runner twice would give.
 """
 
@@ -70,11 +70,11 @@ class StatsConfig:
     thresholds: Thresholds = Thresholds()
 
 
-def stride_values(strides: list[dict], key: str) -> np.ndarray:
+def stride_values(contacts: list[dict], key: str) -> np.ndarray:
     """Finite per-contact values of ``key`` over the counted contacts (not ``excluded``);
     cadence is 60 / step time of each contact."""
     out = []
-    for s in strides:
+    for s in contacts:
         if s.get("excluded"):
             continue
         if key == "cadence_spm":
@@ -196,7 +196,7 @@ def session_overstriding(doc: dict, thresholds: Thresholds = Thresholds()) -> di
 def rule_overstriding(doc: dict, thresholds: Thresholds = Thresholds()) -> dict:
     """The band-rule verdict (:func:`runform.report.cues.band_rule_overstriding`), as a second opinion.
 
-    The strides' classifier probabilities are ignored here, so this is the shin-angle and
+    The contacts' classifier probabilities are ignored here, so this is the shin-angle and
     overstride-band rule even when a classifier judged the session.
     """
     return _session_row(band_rule_overstriding(doc.get("contacts") or [], doc.get("quality") or {}, thresholds))

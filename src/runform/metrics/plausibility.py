@@ -168,30 +168,30 @@ def _above_ground(s: dict, kp: Keypoints, leg: float, low: dict[str, np.ndarray]
     return float((np.percentile(ground, 95) - foot_y) / leg * 100.0)
 
 
-def _median_of(strides: list[dict], key: str, keep: list[bool], b: ContactBounds) -> float | None:
-    vals = [_num(s.get(key)) for s, k in zip(strides, keep) if k]
+def _median_of(contacts: list[dict], key: str, keep: list[bool], b: ContactBounds) -> float | None:
+    vals = [_num(s.get(key)) for s, k in zip(contacts, keep) if k]
     vals = [v for v in vals if v is not None and v > 0]
     return float(np.median(vals)) if len(vals) >= b.min_reference_contacts else None
 
 
-def _cadence_step(strides: list[dict], b: ContactBounds) -> float | None:
+def _cadence_step(contacts: list[dict], b: ContactBounds) -> float | None:
     """The runner's step time, s: half the median same-foot interval, else the median step."""
     halves = []
     for foot in ("left", "right"):
-        t = sorted(s["ic_time_s"] for s in strides if s.get("foot") == foot and _num(s.get("ic_time_s")) is not None)
+        t = sorted(s["ic_time_s"] for s in contacts if s.get("foot") == foot and _num(s.get("ic_time_s")) is not None)
         halves += [0.5 * (b2 - a) for a, b2 in zip(t, t[1:]) if b2 > a]
     if len(halves) >= b.min_reference_contacts:
         return float(np.median(halves))
-    return _median_of(strides, "step_time_s", [True] * len(strides), b)
+    return _median_of(contacts, "step_time_s", [True] * len(contacts), b)
 
 
-def contact_problems(strides: list[dict], kp: Keypoints | None = None, geom: RunnerGeometry | None = None,
+def contact_problems(contacts: list[dict], kp: Keypoints | None = None, geom: RunnerGeometry | None = None,
                      bounds: ContactBounds = ContactBounds()) -> list[list[str]]:
     """Why each contact is not plausible running (an empty list when it is).
 
     Parameters
     ----------
-    strides : list of dict
+    contacts : list of dict
         Per-contact metrics (:func:`runform.metrics.stance.stance_metrics`), in time order.
     kp : Keypoints, optional
         The keypoints the metrics were measured on (x right, y down), for the foot-on-the-
@@ -206,11 +206,11 @@ def contact_problems(strides: list[dict], kp: Keypoints | None = None, geom: Run
         One list of reasons per stride, e.g. ``["duty factor 1.12 outside 0.1-0.8"]``.
     """
     b = bounds
-    out = [_absolute(s, b) for s in strides]
+    out = [_absolute(s, b) for s in contacts]
     if kp is not None and geom is not None and len(kp):
         low = {f: _foot_low(kp, f) for f in ("left", "right")}
         both = _lowest(np.stack([low["left"], low["right"]]))
-        for s, reasons in zip(strides, out):
+        for s, reasons in zip(contacts, out):
             h = _above_ground(s, kp, geom.leg_length, low, both, b)
             if h is not None and h > b.foot_above_ground_max_pct_leg:
                 reasons.append(f"landing foot {h:.0f} % leg above the ground line (> {b.foot_above_ground_max_pct_leg:g})")
@@ -220,15 +220,15 @@ def contact_problems(strides: list[dict], kp: Keypoints | None = None, geom: Run
     # same foot), which a missed contact of the other foot, the commonest miss on video (the
     # far leg), does not disturb; the median step when there are too few such intervals.
     timing_ok = [not any(r.startswith(("duty factor", "flight time", "contact time")) for r in rs) for rs in out]
-    references = {"contact_time_s": _median_of(strides, "contact_time_s", timing_ok, b),
-                  "step_time_s": _cadence_step(strides, b)}
+    references = {"contact_time_s": _median_of(contacts, "contact_time_s", timing_ok, b),
+                  "step_time_s": _cadence_step(contacts, b)}
     for key, lo_rel, hi_rel, label in (
             ("contact_time_s", b.contact_time_min_rel, b.contact_time_max_rel, "contact time"),
             ("step_time_s", b.step_time_min_rel, b.step_time_max_rel, "step time")):
         med = references[key]
         if med is None:
             continue
-        for s, reasons in zip(strides, out):
+        for s, reasons in zip(contacts, out):
             v = _num(s.get(key))
             if v is None:
                 continue
@@ -256,14 +256,14 @@ _KINDS = ("duty factor", "flight time", "contact time", "step time", "shin angle
           "heel ahead of hip", "landing foot")
 
 
-def counted(strides) -> list[dict]:
+def counted(contacts) -> list[dict]:
     """The contacts that count: every stride not marked ``excluded``."""
-    return [s for s in strides or [] if not s.get("excluded")]
+    return [s for s in contacts or [] if not s.get("excluded")]
 
 
-def excluded_summary(strides: list[dict]) -> str | None:
+def excluded_summary(contacts: list[dict]) -> str | None:
     """One sentence for the ``contacts_excluded`` quality flag (None when nothing was excluded)."""
-    out = [s for s in strides if s.get("excluded")]
+    out = [s for s in contacts if s.get("excluded")]
     if not out:
         return None
     kinds: dict[str, int] = {}
@@ -272,5 +272,5 @@ def excluded_summary(strides: list[dict]) -> str | None:
             name = next((k for k in _KINDS if r.startswith(k)), r)
             kinds[name] = kinds.get(name, 0) + 1
     what = ", ".join(f"{k} ({n})" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
-    return (f"{len(out)} of {len(strides)} contacts are not plausible running and are left out of medians, cues "
+    return (f"{len(out)} of {len(contacts)} contacts are not plausible running and are left out of medians, cues "
             f"and the verdict (implausible {what}; see exclusion_reason per contact)")

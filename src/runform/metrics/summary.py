@@ -52,7 +52,7 @@ def _stats(values: list[float]) -> dict:
     return {"median": round(float(med), 4), "iqr": round(float(q3 - q1), 4), "n": int(v.size)}
 
 
-def summarize(strides: list[dict]) -> dict:
+def summarize(contacts: list[dict]) -> dict:
     """Median/IQR/n of every metric, overall and per foot, plus cadence, over the counted contacts.
 
     Contacts marked ``excluded`` (:mod:`runform.metrics.plausibility`) are left out of every
@@ -60,26 +60,26 @@ def summarize(strides: list[dict]) -> dict:
     and ``n_excluded`` the difference. Cadence (steps/min) is 60 / median step time, the same
     definition as the motion-capture ground truth, so one odd step does not move it.
     """
-    found = len(strides)
-    strides = counted(strides)
-    out: dict = {"n_contacts_found": found, "n_excluded": found - len(strides)}
-    step = _stats([s.get("step_time_s") for s in strides])
+    found = len(contacts)
+    contacts = counted(contacts)
+    out: dict = {"n_contacts_found": found, "n_excluded": found - len(contacts)}
+    step = _stats([s.get("step_time_s") for s in contacts])
     out["cadence_spm"] = round(60.0 / step["median"], 2) if step["median"] else None
-    out["n_contacts_counted"] = len(strides)
+    out["n_contacts_counted"] = len(contacts)
     out["metrics"] = {}
     for name in (m.name for m in CONTACT_METRICS):
-        entry = {"all": _stats([s.get(name) for s in strides])}
+        entry = {"all": _stats([s.get(name) for s in contacts])}
         for foot in ("left", "right"):
-            entry[foot] = _stats([s.get(name) for s in strides if s["foot"] == foot])
+            entry[foot] = _stats([s.get(name) for s in contacts if s["foot"] == foot])
         out["metrics"][name] = entry
         out[name] = entry["all"]["median"]
     for foot in ("left", "right"):
-        classes = [s.get("foot_strike") for s in strides if s["foot"] == foot and s.get("foot_strike")]
+        classes = [s.get("foot_strike") for s in contacts if s["foot"] == foot and s.get("foot_strike")]
         out[f"foot_strike_{foot}"] = max(set(classes), key=classes.count) if classes else None
     return out
 
 
-def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
+def quality_flags(kp: Keypoints, geom: RunnerGeometry, contacts: list[dict],
                   config: QualityConfig = QualityConfig()) -> dict:
     """Flags for results that rest on weak data, each with a plain explanation.
 
@@ -87,10 +87,10 @@ def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
     says how many were left out and why.
     """
     flags: dict[str, str] = {}
-    left_out = excluded_summary(strides)
+    left_out = excluded_summary(contacts)
     if left_out:
         flags["contacts_excluded"] = left_out
-    strides = counted(strides)
+    contacts = counted(contacts)
     joints = ("hip", "knee", "ankle", "heel", "toe")
     if kp.units == "px" and np.isfinite(geom.leg_length) and 0 < geom.leg_length < config.min_leg_px:
         flags["low_resolution"] = (f"the runner's leg is only {geom.leg_length:.0f} px long (< {config.min_leg_px:g}); "
@@ -121,9 +121,9 @@ def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
         jumps = int(np.sum(np.hypot(*np.diff(p, axis=0).T) > config.max_jump_leg * geom.leg_length))
     if jumps:
         flags["tracking_jumps"] = (f"the body jumped {jumps} time(s) between frames: another person or a camera "
-                                   "cut; strides near the jumps may be wrong")
+                                   "cut; contacts near the jumps may be wrong")
     for foot in ("left", "right"):
-        n = sum(1 for s in strides if s["foot"] == foot)
+        n = sum(1 for s in contacts if s["foot"] == foot)
         if n < config.min_contacts_per_side:
             flags[f"too_few_contacts_{foot}"] = (f"only {n} plausible {foot}-foot contacts "
                                                 f"(< {config.min_contacts_per_side}); medians are unstable")

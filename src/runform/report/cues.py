@@ -46,9 +46,9 @@ def _too_high(metric: str, value, t: Thresholds) -> bool:
     return v is not None and (not b.high_bad or v > getattr(t, b.amber))
 
 
-def _support(strides: list[dict], metric: str, t: Thresholds) -> tuple[int, int]:
-    """(strides outside green, strides measured) for a per-stride metric."""
-    bands = [band(metric, s.get(metric), t) for s in strides]
+def _support(contacts: list[dict], metric: str, t: Thresholds) -> tuple[int, int]:
+    """(contacts outside green, contacts measured) for a per-stride metric."""
+    bands = [band(metric, s.get(metric), t) for s in contacts]
     bands = [b for b in bands if b is not None]
     return sum(b != "green" for b in bands), len(bands)
 
@@ -79,13 +79,13 @@ def _make(cue_id: str, value, band_name: str, k: int | None, n: int | None, t: T
 _CLOCK_FLAGS = ("slow_motion",)
 
 
-def coaching_cues(summary: dict, strides: list[dict], quality: dict,
+def coaching_cues(summary: dict, contacts: list[dict], quality: dict,
                   thresholds: Thresholds = Thresholds(), overstriding: dict | None = None) -> dict:
     """Bands for the headline metrics and up to ``max_cues`` cues ranked by expected benefit.
 
     Parameters
     ----------
-    summary, strides, quality : dict, list of dict, dict
+    summary, contacts, quality : dict, list of dict, dict
         As in :class:`runform.pipeline.Analysis`.
     thresholds : Thresholds
     overstriding : dict or None
@@ -108,8 +108,8 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
     t = thresholds
     summary = summary or {}
     quality = quality or {}
-    all_strides = list(strides or [])
-    strides = counted(all_strides)
+    all_strides = list(contacts or [])
+    contacts = counted(all_strides)
     bands = {m: band(m, summary.get(m), t) for m in _BANDED}
     clock = [f for f in _CLOCK_FLAGS if f in quality]
     if clock:
@@ -162,7 +162,7 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
     # Cadence (timing, not angles: a poor view does not withhold it).
     cad = _num(summary.get("cadence_spm"))
     if cad is not None and bands["cadence_spm"] in ("amber", "red"):
-        steps = [_num(s.get("step_time_s")) for s in strides]
+        steps = [_num(s.get("step_time_s")) for s in contacts]
         steps = [60.0 / x for x in steps if x]
         ks = sum(band("cadence_spm", c, t) != "green" for c in steps)
         if enough("cadence", len(steps), angle_based=False):
@@ -175,7 +175,7 @@ def coaching_cues(summary: dict, strides: list[dict], quality: dict,
                            ("run_quiet", "vertical_oscillation_pct_leg")):
         if bands[metric] not in ("amber", "red") or not _too_high(metric, summary.get(metric), t):
             continue
-        ks, ns = _support(strides, metric, t)
+        ks, ns = _support(contacts, metric, t)
         if enough(cue_id, ns) and ks / ns >= t.cue_min_fraction:
             add(_make(cue_id, summary.get(metric), bands[metric], ks, ns, t))
     arms = [m for m in ("shoulder_elevation_ratio", "elbow_angle_deg") if bands[m] in ("amber", "red")]

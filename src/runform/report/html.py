@@ -86,8 +86,8 @@ def _plt():
     return plt
 
 
-def _vals(strides, foot, key):
-    pts = [(s["ic_time_s"], s.get(key)) for s in strides if s["foot"] == foot]
+def _vals(contacts, foot, key):
+    pts = [(s["ic_time_s"], s.get(key)) for s in contacts if s["foot"] == foot]
     return [(t, v) for t, v in pts if v is not None and math.isfinite(v)]
 
 
@@ -299,13 +299,13 @@ def summary_light(cues: dict, quality: dict) -> tuple[str, str]:
     return "green", "No clear form issue stands out in this clip."
 
 
-def contact_rows(strides: list[dict]) -> list[dict]:
+def contact_rows(contacts: list[dict]) -> list[dict]:
     """One row per contact for the Contacts table: counted or excluded, with the reason."""
     def ms(v):
         return "-" if v is None else f"{v * 1000:.0f}"
 
     rows = []
-    for i, s in enumerate(strides, 1):
+    for i, s in enumerate(contacts, 1):
         p = s.get("overstride_probability")
         rows.append({"n": i, "foot": s.get("foot", "-"), "ic": "-" if s.get("ic_time_s") is None else f"{s['ic_time_s']:.3f}",
                      "contact": ms(s.get("contact_time_s")), "step": ms(s.get("step_time_s")),

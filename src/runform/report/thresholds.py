@@ -39,7 +39,7 @@ class Thresholds:
         15-25 amber, > 25 red (about 13 and 22 cm for a 0.87 m leg). Working bands: Lieberman
         et al. (2015, J Exp Biol 218:3406) measure the foot ahead of the hip but set no cut-off.
     overstride_probability_cut : float
-        When strides carry ``overstride_probability`` (a classifier), a stride counts as
+        When contacts carry ``overstride_probability`` (a classifier), a stride counts as
         overstriding above this probability instead of the angle rule.
     overstride_min_fraction : float
         Share of measured contacts that must count as overstriding for the cue.

@@ -50,7 +50,7 @@ def is_overstride(stride: dict, t: Thresholds | None = None) -> bool | None:
     return (shin is not None and shin > t.shin_amber_deg) and (over is not None and over > t.overstride_amber_pct_leg)
 
 
-def band_rule_overstriding(strides: list[dict], quality: dict | None, t: Thresholds | None = None) -> dict:
+def band_rule_overstriding(contacts: list[dict], quality: dict | None, t: Thresholds | None = None) -> dict:
     """The session verdict from the shin-angle and overstride bands alone (no classifier).
 
     Each counted contact is 1 (overstriding by the bands) or 0, and
@@ -59,28 +59,28 @@ def band_rule_overstriding(strides: list[dict], quality: dict | None, t: Thresho
     the same cannot-judge rules apply. ``source`` is "band rule".
     """
     t = _thresholds(t)
-    bare = [{k: v for k, v in s.items() if k not in ("overstride_probability", "overstriding")} for s in strides]
+    bare = [{k: v for k, v in s.items() if k not in ("overstride_probability", "overstriding")} for s in contacts]
     calls = [is_overstride(s, t) for s in bare]
     probs = np.array([np.nan if c is None else float(c) for c in calls], dtype=float)
     cfg = VerdictConfig(threshold=t.overstride_min_fraction, min_contacts=max(1, int(t.cue_min_contacts)))
-    return {"model": None, "source": "band rule", **verdict(strides, probs, cfg, quality)}
+    return {"model": None, "source": "band rule", **verdict(contacts, probs, cfg, quality)}
 
 
-def overstriding_decision(strides: list[dict], quality: dict | None, overstriding: dict | None = None,
+def overstriding_decision(contacts: list[dict], quality: dict | None, overstriding: dict | None = None,
                           t: Thresholds | None = None) -> dict:
     """The session's overstriding decision: the one every output shows.
 
     Parameters
     ----------
-    strides : list of dict
+    contacts : list of dict
         Every contact (``excluded`` ones are not counted).
     quality : dict or None
         Quality flags (some make it "cannot judge").
     overstriding : dict or None
         The classifier's verdict (:attr:`runform.pipeline.Analysis.overstriding`, or a
-        metrics.json ``overstriding`` block). Without one, strides that carry
+        metrics.json ``overstriding`` block). Without one, contacts that carry
         ``overstride_probability`` are decided on those (cut at ``overstride_probability_cut``),
-        and strides without fall back to :func:`band_rule_overstriding`.
+        and contacts without fall back to :func:`band_rule_overstriding`.
 
     Returns
     -------
@@ -91,14 +91,14 @@ def overstriding_decision(strides: list[dict], quality: dict | None, overstridin
     if not (isinstance(overstriding, dict) and isinstance(overstriding.get("session"), dict)
             and overstriding["session"].get("verdict")):
         probs = np.array([np.nan if _num(s.get("overstride_probability")) is None else _num(s["overstride_probability"])
-                          for s in strides], dtype=float)
+                          for s in contacts], dtype=float)
         if np.isfinite(probs).any():  # per-contact probabilities without their verdict: decide on them
             cfg = VerdictConfig(threshold=_thresholds(t).overstride_probability_cut)
-            return {"model": None, "source": "classifier", **verdict(strides, probs, cfg, quality)}
-        return band_rule_overstriding(strides, quality, t)
+            return {"model": None, "source": "classifier", **verdict(contacts, probs, cfg, quality)}
+        return band_rule_overstriding(contacts, quality, t)
     out = {**overstriding, "source": "classifier"}
     # A verdict written before the cannot-judge rules (an older metrics.json) gets them here.
-    reason = out.get("cannot_judge") or cannot_judge_reason(strides, quality)
+    reason = out.get("cannot_judge") or cannot_judge_reason(contacts, quality)
     if reason:
         out["cannot_judge"] = reason
         for who in ("left", "right", "session"):
