@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 from ..camera.tilt import image_direction
+from ..io.prefetch import prefetch
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter, even_size
 from ..metrics.angles import angle_from_vertical, unit_from_vertical
@@ -63,6 +64,11 @@ class AnnotateConfig:
         RGB skeleton colours of the near and far limbs.
     crf : int
         x264 quality.
+    preset : str
+        x264 speed preset. ``superfast``: at 720p it encodes in about 60 % of ``veryfast``'s
+        CPU time (11 vs 20 ms a frame on the 2-core test machine) for a file about 1.7 x larger
+        (~3 Mbit/s at 60 fps); still H.264 High profile, yuv420p, faststart, which phones and
+        browsers play. x264 threads itself over the cores.
     """
 
     video_height: int | None = 720
@@ -77,6 +83,7 @@ class AnnotateConfig:
     near_colour: tuple[int, int, int] = (0, 225, 255)
     far_colour: tuple[int, int, int] = (170, 170, 170)
     crf: int = 23
+    preset: str = "superfast"
 
 
 @dataclass(frozen=True)
@@ -331,10 +338,12 @@ def render_annotated_video(analysis, out_path, config: AnnotateConfig = Annotate
     buf: deque = deque()
     offset, n_in, n_out = 0.0, 0, 0
     total = info.frame_count
-    with VideoWriter(out_path, fps=fps, crf=config.crf) as writer:
-        for t, frame in iter_frames(path, capture_fps):
-            img = cv2.resize(frame, size, interpolation=cv2.INTER_AREA) if (frame.shape[1], frame.shape[0]) != size \
-                else frame.copy()
+    with VideoWriter(out_path, fps=fps, crf=config.crf, preset=config.preset) as writer:
+        # Scaled to the output size in the decoder's colour conversion, decoded ahead in a thread
+        # while this one draws and x264 encodes.
+        for t, frame in prefetch(iter_frames(path, capture_fps, size=size)):
+            img = frame if (frame.shape[1], frame.shape[0]) == size and frame.flags.writeable \
+                else cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
             _annotate(img, sc, t, u)
             writer.write(img, t * to_file + offset)
             n_in += 1
