@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from .camera import CameraConfig, CameraEstimate, SceneVerticals, estimate_camera, level_keypoints
 from .errors import InputNotFound, NotEnoughData, UnreadableInput
 from .gait.events import EventConfig, detect_stances, trace_ground
-from .geometry import RunnerGeometry, estimate_geometry, running_direction
+from .geometry import RunnerGeometry, estimate_geometry, pelvis, running_direction
 from .keypoints import Keypoints
 from .metrics.clock import ClockCheck, detect_slow_motion
 from .metrics.contact import Contact
+from .metrics.oscillation import OscillationConfig, vertical_oscillation
 from .metrics.plausibility import ContactBounds, counted, judge_plausibility
 from .metrics.proxies import arm_and_shoulder, leg_stiffness, stance_speed, vertical_stiffness
 from .metrics.stance import stance_metrics
@@ -60,6 +63,8 @@ class AnalysisConfig:
     camera: CameraConfig = CameraConfig()
     #: Physical bounds a contact must meet to count (:mod:`runform.metrics.plausibility`).
     contacts: ContactBounds = ContactBounds()
+    #: When the bounce read at the pelvis and at the head count as one (:mod:`runform.metrics.oscillation`).
+    oscillation: OscillationConfig = OscillationConfig()
     #: When file time cannot be real time (:mod:`runform.metrics.clock`).
     clock: ClockCheck = ClockCheck()
     #: Fewer contacts found than this is NotEnoughData: one contact has no step, no cadence
@@ -234,12 +239,15 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
                             f"({info.duration_s:.1f} s): film at least 8-10 s of steady running, side-on, whole body in view")
     contacts = judge_plausibility(contacts, clean, geom, config.contacts)
     valid = counted(contacts)
-    summary = summarize(contacts)
+    camera_view = info.source_type in ("video", "openpose")
+    summary = summarize(contacts, geom.near_side if camera_view else None)
     proxies = arm_and_shoulder(clean, geom.near_side)
     summary.update(proxies)
     quality = quality_flags(kp, geom, contacts, config.quality)
     quality.update(kp.meta.get("quality") or {})  # the reader's notes, e.g. TRC units overruled
     diag["leg_length"] = geom.leg_length
+    if camera_view:
+        _bounce_flag(clean, geom, valid, config.oscillation, quality, diag)
     if info.source_type == "video":
         _evidence_flags(valid, camera, config.camera, quality)
         if info.mirrored:
@@ -274,6 +282,29 @@ def _with_scale(c: Contact, kp: Keypoints, geom: RunnerGeometry, cm: float | Non
         leg_stiffness_kn_m=round(k_leg * mass, 3) if (k_leg and mass) else None,
         vertical_stiffness_kn_m_kg=k_vert, vertical_stiffness_kn_m=k_vert * mass if (k_vert and mass) else None,
         vertical_oscillation_cm=vo / 100 * geom.leg_length * cm if (cm and vo is not None) else None)
+
+
+def _bounce_flag(kp: Keypoints, geom: RunnerGeometry, contacts: list, config: OscillationConfig, quality: dict,
+                 diag: dict) -> None:
+    """``vertical_oscillation_uncertain`` when the pelvis and the head disagree on the bounce per step.
+
+    A camera sees landmarks, not the centre of mass; the pelvis's ride on the swinging thighs
+    (:mod:`runform.metrics.oscillation`). Motion-capture markers are not checked.
+    """
+    bounce = vertical_oscillation(kp.time_s, pelvis(kp)[:, 1], kp.point("head")[:, 1],
+                                  np.array([c.ic_time_s for c in contacts]), geom.leg_length, config)
+    diag["vertical_oscillation_readings"] = {
+        "pelvis_pct_leg": bounce.pelvis_pct_leg, "head_pct_leg": bounce.head_pct_leg, "steps": bounce.steps,
+        "disagreement": bounce.disagreement, "agree": bounce.agree}
+    if bounce.agree:
+        return
+    if bounce.pelvis_pct_leg is not None and bounce.head_pct_leg is not None:
+        why = (f"the pelvis rises and falls {bounce.pelvis_pct_leg:.1f} % leg per step and the head "
+               f"{bounce.head_pct_leg:.1f} % ({bounce.disagreement:.0%} apart over {bounce.steps} steps); "
+               "the two ride on one trunk, so at least one landmark is off")
+    else:
+        why = "the bounce could not be read from both the pelvis and the head"
+    quality["vertical_oscillation_uncertain"] = why + ": vertical oscillation is not validated on this clip"
 
 
 def _camera(kp: Keypoints, image: Keypoints, config: AnalysisConfig) -> CameraEstimate:

@@ -129,3 +129,26 @@ def test_unknown_toml_key_is_a_config_error(tmp_path):
     p.write_text("shin_amber_deg = = 1\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_thresholds(p)
+
+
+def test_bounce_cue_withheld_when_pelvis_and_head_disagree():
+    st = _strides(osc=16.0)
+    flag = {"vertical_oscillation_uncertain": "the pelvis rises and falls 14 % leg per step and the head 8.7 %"}
+    out = coaching_cues(_summary(st), st, flag)
+    assert "run_quiet" not in ids(out)
+    assert any(w["id"] == "run_quiet" and "8.7 %" in w["reason"] for w in out["withheld"])
+
+
+def test_knee_cue_counts_the_near_leg_when_the_summary_is_the_near_legs():
+    st = _strides(excursion=26.0)
+    for s in st:
+        if s["foot"] == "right":
+            s["knee_flexion_excursion_deg"] = 3.0  # the far knee, hidden in mid-stance, barely bends
+    near = _summary(st, knee_flexion_excursion_deg=26.0, near_leg_metrics_from="left")
+    assert "knee_give" not in ids(coaching_cues(near, st, {}))
+    for s in st:
+        if s["foot"] == "left":
+            s["knee_flexion_excursion_deg"] = 10.0
+    out = coaching_cues(_summary(st, knee_flexion_excursion_deg=10.0, near_leg_metrics_from="left"), st, {})
+    knee = next(c for c in out["cues"] if c["id"] == "knee_give")
+    assert knee["finding"]["contacts_supporting"] == "10 of 10"  # the left leg's 10, not all 20

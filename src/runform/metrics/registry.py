@@ -71,6 +71,11 @@ class Metric:
         Traffic-light band, None when unbanded.
     table : bool
         A row of the printed summary table.
+    near_leg_in_video : bool
+        Read through mid-stance, when a side view shows the far leg behind the swinging near
+        one: from a camera (video, OpenPose) the session value is the near leg's median (both
+        legs stay in the per-foot values). On the two real treadmill clips the far knee's
+        excursion read 4 and 2 deg against the near knee's 19 and 31.
     """
 
     name: str
@@ -82,6 +87,7 @@ class Metric:
     per_contact: bool = True
     band: Band | None = None
     table: bool = False
+    near_leg_in_video: bool = False
 
     def unit_for(self, summary: dict | None = None) -> str:  # noqa: ARG002 - one signature for every reader
         """The display unit."""
@@ -104,9 +110,10 @@ METRICS: tuple[Metric, ...] = (
     Metric("knee_flexion_ic_deg", "Knee flexion at contact", "deg", "180 minus the hip-knee-ankle angle at contact.",
            table=True),
     Metric("knee_flexion_peak_stance_deg", "Peak stance knee flexion", "deg",
-           "Largest knee flexion between contact and toe-off."),
+           "Largest knee flexion between contact and toe-off.", near_leg_in_video=True),
     Metric("knee_flexion_excursion_deg", "Knee flexion excursion", "deg", PROXY_NOTES["knee_flexion_excursion_deg"],
-           "higher", band=Band("knee_excursion_amber_deg", "knee_excursion_red_deg", False), table=True),
+           "higher", band=Band("knee_excursion_amber_deg", "knee_excursion_red_deg", False), table=True,
+           near_leg_in_video=True),
     Metric("overstride_pct_leg", "Overstride (heel ahead of hip)", "% leg",
            "Heel ahead of the pelvis centre at contact, horizontally, in % of leg length (thigh + shank).",
            "lower", band=Band("overstride_amber_pct_leg", "overstride_red_pct_leg"), table=True),

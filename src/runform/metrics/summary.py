@@ -9,7 +9,7 @@ import numpy as np
 from ..geometry import RunnerGeometry
 from ..keypoints import Keypoints
 from .plausibility import counted, excluded_summary
-from .registry import CONTACT_METRICS
+from .registry import CONTACT_METRICS, REGISTRY
 
 @dataclass(frozen=True)
 class QualityConfig:
@@ -52,13 +52,18 @@ def _stats(values: list[float]) -> dict:
     return {"median": round(float(med), 4), "iqr": round(float(q3 - q1), 4), "n": int(v.size)}
 
 
-def summarize(contacts: list[dict]) -> dict:
+def summarize(contacts: list[dict], near_leg: str | None = None) -> dict:
     """Median/IQR/n of every metric, overall and per foot, plus cadence, over the counted contacts.
 
     Contacts marked ``excluded`` (:mod:`runform.metrics.plausibility`) are left out of every
     median; ``n_contacts_counted`` counts the contacts that count, ``n_contacts_found`` all that were found
     and ``n_excluded`` the difference. Cadence (steps/min) is 60 / median step time, the same
     definition as the motion-capture ground truth, so one odd step does not move it.
+
+    ``near_leg`` ("left"/"right", for a camera's side view): the session value of every
+    metric marked ``near_leg_in_video`` in the registry is that leg's median, and
+    ``near_leg_metrics_from`` names it; the far leg is hidden behind the near one through
+    its mid-stance. None (motion capture, or the near side unknown) uses both legs.
     """
     found = len(contacts)
     contacts = counted(contacts)
@@ -73,6 +78,9 @@ def summarize(contacts: list[dict]) -> dict:
             entry[foot] = _stats([s.get(name) for s in contacts if s["foot"] == foot])
         out["metrics"][name] = entry
         out[name] = entry["all"]["median"]
+        if near_leg in ("left", "right") and REGISTRY[name].near_leg_in_video and entry[near_leg]["n"]:
+            out[name] = entry[near_leg]["median"]
+            out["near_leg_metrics_from"] = near_leg
     for foot in ("left", "right"):
         classes = [s.get("foot_strike") for s in contacts if s["foot"] == foot and s.get("foot_strike")]
         out[f"foot_strike_{foot}"] = max(set(classes), key=classes.count) if classes else None

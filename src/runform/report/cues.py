@@ -175,7 +175,12 @@ def coaching_cues(summary: dict, contacts: list[dict], quality: dict,
                            ("run_quiet", "vertical_oscillation_pct_leg")):
         if bands[metric] not in ("amber", "red") or not _too_high(metric, summary.get(metric), t):
             continue
-        ks, ns = _support(contacts, metric, t)
+        if metric == "vertical_oscillation_pct_leg" and "vertical_oscillation_uncertain" in quality:
+            withheld.append({"id": cue_id, "reason": f"{CUES[cue_id].title}: not judged, "
+                             f"{quality['vertical_oscillation_uncertain']}"})
+            continue
+        leg = summary.get("near_leg_metrics_from") if REGISTRY[metric].near_leg_in_video else None
+        ks, ns = _support([s for s in contacts if leg is None or s["foot"] == leg], metric, t)
         if enough(cue_id, ns) and ks / ns >= t.cue_min_fraction:
             add(_make(cue_id, summary.get(metric), bands[metric], ks, ns, t))
     arms = [m for m in ("shoulder_elevation_ratio", "elbow_angle_deg") if bands[m] in ("amber", "red")]

@@ -29,6 +29,8 @@ from .key_frames import key_frames
 QUALITY_MEANING = {
     "low_visibility": "The pose model was unsure of the legs: angles and events are noisier; angle-based cues are withheld.",
     "far_leg_hidden": "The far leg is often hidden: trust the near-leg results more.",
+    "vertical_oscillation_uncertain": "The bounce read at the hips and at the head disagree: the vertical "
+                                      "oscillation shown is not reliable here, and no cue is drawn from it.",
     "not_side_on": "The camera is not side-on: sagittal angles are underestimated; angle-based cues are withheld.",
     "too_few_contacts_left": "Few left contacts: left-side medians are uncertain.",
     "too_few_contacts_right": "Few right contacts: right-side medians are uncertain.",
