@@ -169,3 +169,20 @@ def test_bounds_are_one_documented_frozen_place():
         b.duty_factor_max = 2.0  # frozen
     for name in ContactBounds.__dataclass_fields__:
         assert name in ContactBounds.__doc__, f"{name} has no documented reason"
+
+
+def test_a_landing_far_from_the_feet_own_is_excluded():
+    # The gym clip's far-behind "contact" timed without the sole: shin -24 deg, heel 37 % leg behind the hip.
+    why = _reasons({"shin_angle_ic_deg": -24.0, "overstride_pct_leg": -37.0})
+    assert "shin angle -24 deg is 30 deg from this runner's left-foot median 6 deg (more than 15)" in why
+    assert "heel ahead of hip -37 % leg is 49 % leg from this runner's left-foot median 12 % leg" in why
+
+
+def test_a_steady_runners_step_to_step_scatter_is_kept():
+    rng = np.random.default_rng(3)
+    strides = [_good(i, shin_angle_ic_deg=6.0 + rng.normal(0, 3.0), overstride_pct_leg=12.0 + rng.normal(0, 5.0))
+               for i in range(30)]
+    assert not any(contact_problems(strides))
+    # The other foot's own median is its own: a runner who lands differently on each side keeps both.
+    strides = [_good(i, shin_angle_ic_deg=-8.0 if i % 2 else 10.0) for i in range(12)]
+    assert not any(contact_problems(strides))

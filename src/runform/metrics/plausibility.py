@@ -82,6 +82,16 @@ class ContactBounds:
     min_reference_contacts : int
         Fewer contacts than this with a measured time skip the checks against the runner's
         own medians (there is no cadence to compare with).
+    own_shin_max_deg : float
+        Largest distance (deg) of a contact's shin angle from the median of the same foot's
+        other plausible contacts. A steady runner lands the same way step after step (the
+        shank's angle at contact varies by a few degrees; our video error is 2-4 deg on the
+        annotated clip), so 15 deg off is a wrong contact time or another leg, as on the gym
+        clip's far-behind "contact" timed without the sole (shin -24 deg, heel 37 % leg
+        behind the hip, against a near-foot median of -1 deg).
+    own_overstride_max_pct_leg : float
+        The same for the heel ahead of the hip (% leg); a steady runner's varies by ~15 % leg
+        over a clip.
     """
 
     duty_factor_min: float = 0.10
@@ -99,6 +109,8 @@ class ContactBounds:
     foot_above_ground_max_pct_leg: float = 15.0
     ground_window_s: float = 1.0
     min_reference_contacts: int = 3
+    own_shin_max_deg: float = 15.0
+    own_overstride_max_pct_leg: float = 25.0
 
 
 def _num(v) -> float | None:
@@ -236,7 +248,26 @@ def contact_problems(contacts: list[dict], kp: Keypoints | None = None, geom: Ru
             if not lo_rel <= ratio <= hi_rel:
                 reasons.append(f"{label} {_ms(v)} is {ratio:.2f}x this runner's median {_ms(med)} "
                                f"(outside {lo_rel:g}-{hi_rel:g}x)")
+    _own_landing(contacts, out, b)
     return out
+
+
+def _own_landing(contacts: list[dict], out: list[list[str]], b: ContactBounds) -> None:
+    """Reasons for contacts far from the same foot's own landing (shin, heel ahead of hip)."""
+    passed = [not reasons for reasons in out]  # the references: contacts that passed the checks before this one
+    for key, limit, label, unit in (("shin_angle_ic_deg", b.own_shin_max_deg, "shin angle", " deg"),
+                                    ("overstride_pct_leg", b.own_overstride_max_pct_leg, "heel ahead of hip", " % leg")):
+        for foot in ("left", "right"):
+            idx = [i for i, s in enumerate(contacts) if s.get("foot") == foot and _num(s.get(key)) is not None]
+            for i in idx:
+                # The median of the foot's other contacts that passed the checks before this one.
+                others = [_num(contacts[j].get(key)) for j in idx if j != i and passed[j]]
+                if len(others) < b.min_reference_contacts:
+                    continue
+                v, med = _num(contacts[i].get(key)), float(np.median(others))
+                if abs(v - med) > limit:
+                    out[i].append(f"{label} {v:.0f}{unit} is {abs(v - med):.0f}{unit} from this runner's {foot}-foot "
+                                  f"median {med:.0f}{unit} (more than {limit:g})")
 
 
 def judge_plausibility(contacts, kp: Keypoints | None = None, geom: RunnerGeometry | None = None,
