@@ -8,8 +8,9 @@ import pytest
 from runform.io.video import VideoInfo
 from runform.pose.segments import plan_segments
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-MALE_SIDE = DATA / "videos" / "male_side.mp4"
+from ..shared import SHARED
+
+MALE_SIDE = SHARED / "videos" / "male_side.mp4"
 
 
 def _info(n: int, fps: float = 60.0) -> VideoInfo:
