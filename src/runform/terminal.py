@@ -49,7 +49,7 @@ def print_summary(analysis, paths: dict, decision: dict) -> None:
     for m in TABLE_METRICS:
         per = s.get("metrics", {}).get(m.name, {})
         table.add_row(m.label, fmt(m, s.get(m.name)), fmt(m, per.get("left", {}).get("median")),
-                      fmt(m, per.get("right", {}).get("median")), m.unit_for(s))
+                      fmt(m, per.get("right", {}).get("median")), m.unit)
     table.add_row("Foot strike", "", str(s.get("foot_strike_left") or "-"), str(s.get("foot_strike_right") or "-"), "")
     n_all = s.get("n_contacts_found")
     counted = f"{s.get('n_contacts_counted')}" + (f" of {n_all}" if n_all != s.get("n_contacts_counted") else "")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .proxies import PROXY_NOTES
 
-__all__ = ["Band", "Metric", "METRICS", "REGISTRY", "CONTACT_METRICS", "TABLE_METRICS", "metric", "band",
+__all__ = ["Band", "Metric", "METRICS", "REGISTRY", "CONTACT_METRICS", "TABLE_METRICS", "band",
            "band_text", "fmt", "rounded", "finite"]
 
 
@@ -64,9 +64,11 @@ class Metric:
         Which change is an improvement; None when neither is.
     decimals : int
         Decimals in every printed or written output.
-    per_contact : bool
-        Measured per contact (summary: median and IQR over the counted contacts); False for
-        a value of the whole clip (cadence, the arm proxies).
+    summary : {"median", "clip", "verdict"}
+        How the session summarises it: ``median`` (measured per contact; median, IQR and n
+        over the counted contacts, overall and per foot), ``clip`` (one value of the whole
+        clip: cadence, the arm proxies) or ``verdict`` (per contact, summarised only by the
+        overstriding verdict).
     band : Band or None
         Traffic-light band, None when unbanded.
     table : bool
@@ -84,14 +86,10 @@ class Metric:
     definition: str
     better: str | None = None
     decimals: int = 1
-    per_contact: bool = True
+    summary: str = "median"
     band: Band | None = None
     table: bool = False
     near_leg_in_video: bool = False
-
-    def unit_for(self, summary: dict | None = None) -> str:  # noqa: ARG002 - one signature for every reader
-        """The display unit."""
-        return self.unit
 
 
 _STIFF_PER_KG = " Per kg of body mass, so it is comparable between runners and needs no mass."
@@ -99,7 +97,7 @@ _STIFF_ABS = " Absolute: only with --mass-kg (null otherwise)."
 
 METRICS: tuple[Metric, ...] = (
     Metric("cadence_spm", "Cadence", "steps/min", "Steps per minute: 60 / median step time (both feet).",
-           "higher", 1, False, Band("cadence_amber_spm", "cadence_red_spm", False), True),
+           "higher", 1, "clip", Band("cadence_amber_spm", "cadence_red_spm", False), True),
     Metric("shin_angle_ic_deg", "Shin angle at contact", "deg",
            "Knee-to-ankle line from the true vertical at initial contact; + when the ankle lands ahead of the "
            "knee (overstriding). About 0 is the target.", "lower", 1, band=Band("shin_amber_deg", "shin_red_deg"),
@@ -143,23 +141,18 @@ METRICS: tuple[Metric, ...] = (
     Metric("speed_m_s", "Speed", "m/s",
            "The planted toe's backward speed relative to the pelvis, 30-90% of contact.", decimals=2),
     Metric("overstride_probability", "Overstriding probability", "",
-           "The overstriding classifier's probability for this contact.", "lower", 2),
+           "The overstriding classifier's probability for this contact.", "lower", 2, "verdict"),
     Metric("shoulder_elevation_ratio", "Shoulder elevation ratio", "", PROXY_NOTES["shoulder_elevation_ratio"],
-           "higher", 2, False, Band("shoulder_ratio_amber", "shoulder_ratio_red", False)),
-    Metric("elbow_angle_deg", "Elbow angle", "deg", PROXY_NOTES["elbow_angle_deg"], None, 1, False,
+           "higher", 2, "clip", Band("shoulder_ratio_amber", "shoulder_ratio_red", False)),
+    Metric("elbow_angle_deg", "Elbow angle", "deg", PROXY_NOTES["elbow_angle_deg"], None, 1, "clip",
            Band("elbow_amber_deg", "elbow_red_deg", False)),
 )
 
 REGISTRY: dict[str, Metric] = {m.name: m for m in METRICS}
-#: Per-contact metrics summarised as median/IQR/n (the probability is the verdict's, not a summary).
-CONTACT_METRICS: tuple[Metric, ...] = tuple(m for m in METRICS if m.per_contact and m.name != "overstride_probability")
+#: Per-contact metrics summarised as median/IQR/n.
+CONTACT_METRICS: tuple[Metric, ...] = tuple(m for m in METRICS if m.summary == "median")
 #: Rows of the printed summary table, in order.
 TABLE_METRICS: tuple[Metric, ...] = tuple(m for m in METRICS if m.table)
-
-
-def metric(name: str) -> Metric:
-    """The registry entry of ``name`` (KeyError names the unknown metric)."""
-    return REGISTRY[name]
 
 
 #: Decimals written for the contact fields that are not metrics: event times to 0.1 ms, the
