@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from runform.cli import main
-from runform.io.trc_writer import write_trc
+from runform.synth.trc_writer import write_trc
 from runform.keypoints import Keypoints
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.runner import GaitParams, generate_run
 
 #: BODY_25 index -> canonical name, for writing OpenPose frames.
 _BODY25 = {0: "nose", 1: "neck", 2: "right_shoulder", 5: "left_shoulder", 8: "pelvis", 9: "right_hip",

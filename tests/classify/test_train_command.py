@@ -51,8 +51,8 @@ def test_train_writes_model_and_card_that_analyze_uses(analyzed, runs_dir, tmp_p
     assert doc["overstriding"]["session"]["verdict"] in ("overstriding", "uncertain", "not overstriding")
     keys = {"n_contacts", "n_overstriding", "probability", "ci95", "verdict", "text"}
     assert keys <= set(doc["overstriding"]["right"])
-    assert "overstride_probability" in doc["strides"][0]
-    csv_head = (tmp_path / "out" / "over_a" / "strides.csv").read_text().splitlines()[0]
+    assert "overstride_probability" in doc["contacts"][0]
+    csv_head = (tmp_path / "out" / "over_a" / "contacts.csv").read_text().splitlines()[0]
     assert csv_head.endswith("overstride_probability,overstriding,excluded,exclusion_reason")
 
 
@@ -152,12 +152,12 @@ def test_train_rejects_a_stride_that_is_not_a_number(analyzed, tmp_path):
 def _with_excluded(src, dst, every: int):
     """A copy of a metrics.json with every ``every``-th contact marked excluded, as plausibility marks them."""
     doc = json.loads(src.read_text())
-    for j, s in enumerate(doc["strides"]):
+    for j, s in enumerate(doc["contacts"]):
         if j % every == 0:
             s["excluded"], s["exclusion_reason"] = True, "duty factor 0.05 outside 0.1-0.8"
     dst.parent.mkdir(parents=True)
     dst.write_text(json.dumps(doc))
-    return len(doc["strides"]), sum(j % every == 0 for j in range(len(doc["strides"])))
+    return len(doc["contacts"]), sum(j % every == 0 for j in range(len(doc["contacts"])))
 
 
 def test_training_leaves_out_excluded_contacts(analyzed, tmp_path):
@@ -186,7 +186,7 @@ def test_training_with_every_contact_excluded_is_refused(analyzed, tmp_path):
 
 
 def test_training_set_building_skips_excluded_contacts():
-    from runform.classify.datasets import match_strides
+    from runform.synth.datasets import match_strides
 
     truth = [{"foot": "left", "ic_time_s": 1.0}, {"foot": "left", "ic_time_s": 2.0}]
     strides = [{"foot": "left", "ic_time_s": 1.01}, {"foot": "left", "ic_time_s": 2.0, "excluded": True}]

@@ -342,7 +342,7 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     plan = plan_segments(info, capture_fps, workers) if max_frames is None else []
     crops = follow_runner(path, runner_xy, config.runner, max_frames, progress)
     if len(plan) > 1:
-        spans = run_segments(path, capture_fps, config, plan, total, progress, crops)
+        spans = run_segments(pose_span, path, capture_fps, config, plan, total, progress, crops)
     else:
         tick = (lambda n: progress(n, max(total, n))) if progress is not None else None
         spans = [pose_span(path, capture_fps, config, total or 300, max_frames=max_frames, tick=tick, crops=crops)]
