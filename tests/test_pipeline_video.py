@@ -96,8 +96,10 @@ def test_gym_clip_swap_repair_does_not_invent_swaps(gym_analysis):
     """MediaPipe jitter at 60 fps once read as runs of leg swaps and wrecked one side's numbers."""
     a = gym_analysis
     assert a.diagnostics["swapped_frames"] < 15
-    per_side = a.summary["metrics"]["shin_angle_ic_deg"]
-    assert abs(per_side["left"]["n"] - per_side["right"]["n"]) <= 1
+    # Swaps would move contacts from one side to the other: count what was found, before the
+    # plausibility checks exclude any (those have their own tests).
+    found = [sum(c.foot == side for c in a.contacts) for side in ("left", "right")]
+    assert abs(found[0] - found[1]) <= 1, found
     assert 150 < a.summary["cadence_spm"] < 185
     # The phone is rolled ~4 deg and pitched up ~9 deg (issue 11's measurement of this clip).
     assert a.camera.source == "scene_verticals"
