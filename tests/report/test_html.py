@@ -36,7 +36,7 @@ def test_report_is_self_contained(rbds, tmp_path):
     assert "http://" not in html and "https://" not in html
     assert f"{rbds.summary['cadence_spm']:.1f}" in html
     assert html.count("data:image/png;base64,") >= 3
-    for section in ('id="summary"', 'id="metrics"', 'id="quality"', 'id="definitions"'):
+    for section in ('id="summary"', 'id="metrics"', 'id="filming"', 'id="provenance"', 'id="definitions"'):
         assert section in html
     assert 'id="frames"' not in html  # no video: no key frames
     assert "Heiderscheit" in html  # this runner (157 spm) gets the cadence cue

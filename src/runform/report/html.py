@@ -6,25 +6,23 @@ be mailed as is. Every string from the user (file names) is escaped by Jinja2 au
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 from pathlib import Path
 
-import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from ..atomic import write_text_atomic
-from ..geometry import pelvis
 from ..classify.model import DECISIVE
-from ..metrics.angles import angle_from_vertical, flexion_angle
 from ..metrics.plausibility import counted
 from ..metrics.proxies import PROXY_NOTES
 from ..metrics.summary import SUMMARY_METRICS
 from ..pipeline import Analysis
 from .cues import WEAK_DATA_FLAGS, Thresholds, band, band_text, overstriding_decision
+from .filming import QUALITY_MEANING, filming_advice, filming_panel, provenance
 from .key_frames import key_frames
+from .plots import gait_cycle_curves, plot_cycles, plot_shin, plot_times, small_multiples, small_multiples_png  # noqa: F401
+from .symmetry import plot_symmetry, symmetry_rows
 
 #: Plain definitions of every metric (README "Outputs" table); proxies come from PROXY_NOTES.
 DEFINITIONS: dict[str, tuple[str, str]] = {
@@ -52,231 +50,6 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     "shoulder_elevation_ratio": ("Shoulder elevation ratio", PROXY_NOTES["shoulder_elevation_ratio"]),
     "elbow_angle_deg": ("Elbow angle", PROXY_NOTES["elbow_angle_deg"]),
 }
-
-#: What each quality flag means for the results.
-QUALITY_MEANING = {
-    "low_visibility": "The pose model was unsure of the legs: angles and events are noisier; angle-based cues are withheld.",
-    "far_leg_hidden": "The far leg is often hidden: trust the near-leg results more.",
-    "not_side_on": "The camera is not side-on: sagittal angles are underestimated; angle-based cues are withheld.",
-    "too_few_strides_left": "Few left contacts: left-side medians are uncertain.",
-    "too_few_strides_right": "Few right contacts: right-side medians are uncertain.",
-    "trc_units": "The TRC file's Units header did not fit the body size; distances were read in the unit that did.",
-    "contacts_excluded": "Contacts no runner can produce (see the Contacts table) are left out of every median, cue "
-                         "and verdict.",
-    "slow_motion": "The clip's clock is not real time: every time, the cadence and the verdict wait for the right "
-                   "--capture-fps; no cue is given.",
-    "shin_from_landmarks": "The shin comes mostly from the pose model's knee and ankle points: no overstriding verdict.",
-    "camera_tilt_unknown": "Every angle may be turned by the camera's tilt: no overstriding verdict.",
-    "contact_timing_estimated": "Contact times rest on an assumed delay, not on the foot seen touching down.",
-    "tracking_jumps": "The pose jumped between people or across a cut: contacts near the jumps may be someone else's.",
-    "mirrored": "The file is shown mirrored by players; it was analysed as filmed.",
-    "low_resolution": "The runner is small in the frame: angles are coarse; angle-based cues and the verdict are withheld.",
-    "frames_missing": "Part of the file could not be decoded: the results cover only what was read.",
-}
-
-_SIDE_COLOUR = {"left": "#1f77b4", "right": "#d62728"}
-_BAND_FILL = {"green": "#2ca02c", "amber": "#ffb000", "red": "#e03232"}
-
-
-def _fig_png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def small_multiples(n: int, ncol: int, width: float, row_height: float):
-    """A figure with ``n`` panels in rows of ``ncol`` (axes always 2-D); inches."""
-    nrow = math.ceil(n / ncol)
-    return _plt().subplots(nrow, ncol, figsize=(width, row_height * nrow), squeeze=False)
-
-
-def small_multiples_png(fig, axes, n: int) -> str:
-    """Hide the panels after the first ``n``, lay out, and return the figure as a PNG data URI."""
-    for ax in list(axes.flat)[n:]:
-        ax.axis("off")
-    fig.tight_layout()
-    return _fig_png(fig)
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _vals(strides, foot, key):
-    pts = [(s["ic_time_s"], s.get(key)) for s in strides if s["foot"] == foot]
-    return [(t, v) for t, v in pts if v is not None and math.isfinite(v)]
-
-
-def plot_shin(analysis: Analysis, t: Thresholds) -> str | None:
-    """Shin angle at contact per stride, per foot, over the traffic-light bands."""
-    plt = _plt()
-    if not any(_vals(analysis.strides, f, "shin_angle_ic_deg") for f in ("left", "right")):
-        return None
-    fig, ax = plt.subplots(figsize=(9, 3.2))
-    ax.axhspan(-30, t.shin_amber_deg, color=_BAND_FILL["green"], alpha=0.10)
-    ax.axhspan(t.shin_amber_deg, t.shin_red_deg, color=_BAND_FILL["amber"], alpha=0.15)
-    ax.axhspan(t.shin_red_deg, 40, color=_BAND_FILL["red"], alpha=0.10)
-    lo, hi = 0.0, t.shin_red_deg + 2
-    for foot in ("left", "right"):
-        pts = _vals(counted(analysis.strides), foot, "shin_angle_ic_deg")
-        if pts:
-            x, y = zip(*pts)
-            ax.plot(x, y, "o-", ms=4, lw=1, color=_SIDE_COLOUR[foot], label=foot)
-            lo, hi = min(lo, min(y) - 2), max(hi, max(y) + 2)
-    out = [(s["ic_time_s"], s["shin_angle_ic_deg"]) for s in analysis.strides
-           if s.get("excluded") and s.get("shin_angle_ic_deg") is not None]
-    if out:  # shown where they are, clipped to the axis: they are not part of the runner's values
-        x, y = zip(*out)
-        ax.plot(x, np.clip(y, lo, hi), "x", ms=6, color="#9a9a9a", label="excluded (implausible)")
-    ax.set_ylim(lo, hi)
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("shin angle at contact (deg)")
-    ax.legend(loc="upper right", fontsize=8)
-    ax.grid(alpha=0.3)
-    return _fig_png(fig)
-
-
-def gait_cycle_curves(analysis: Analysis, n: int = 101) -> dict:
-    """Knee flexion and trunk angle over the gait cycle, per side.
-
-    Each cycle runs from one initial contact to the next of the same foot, resampled to ``n``
-    points (0-100%). Cycles longer than 1.5 x the median are skipped (a missed contact).
-
-    Returns
-    -------
-    dict
-        ``{"knee": {side: (mean, sd, cycles)}, "trunk": {...}, "toe_off_pct": {side: float}}``;
-        a side or signal with no complete cycle is left out.
-    """
-    kp, d = analysis.keypoints, analysis.geometry.direction
-    t = kp.time_s
-    with np.errstate(invalid="ignore"):
-        trunk = angle_from_vertical(kp.midpoint("left_shoulder", "right_shoulder") - pelvis(kp), d, up=True)
-    out: dict = {"knee": {}, "trunk": {}, "toe_off_pct": {}}
-    grid = np.linspace(0, 1, n)
-    for side in ("left", "right"):
-        with np.errstate(invalid="ignore"):
-            knee = flexion_angle(kp.point(f"{side}_hip"), kp.point(f"{side}_knee"), kp.point(f"{side}_ankle"))
-        st = [s for s in counted(analysis.strides) if s["foot"] == side]
-        spans = [(a["ic_time_s"], b["ic_time_s"], a.get("contact_time_s")) for a, b in zip(st, st[1:])]
-        if not spans:
-            continue
-        med = float(np.median([b - a for a, b, _ in spans]))
-        spans = [s for s in spans if s[1] - s[0] <= 1.5 * med]
-        tos = [c / (b - a) * 100 for a, b, c in spans if c]
-        if tos:
-            out["toe_off_pct"][side] = float(np.median(tos))
-        for name, sig in (("knee", knee), ("trunk", trunk)):
-            ok = np.isfinite(sig)
-            if ok.sum() < 2:
-                continue
-            cycles = []
-            for a, b, _ in spans:
-                ts = a + grid * (b - a)
-                inside = ok & (t >= a - 1e-9) & (t <= b + 1e-9)
-                if inside.sum() >= 0.8 * (b - a) * kp.fps:
-                    cycles.append(np.interp(ts, t[ok], sig[ok]))
-            if cycles:
-                c = np.array(cycles)
-                out[name][side] = (c.mean(axis=0), c.std(axis=0), len(cycles))
-    return out
-
-
-def plot_cycles(analysis: Analysis) -> str | None:
-    """Knee flexion and trunk lean, mean +/- SD per side, over the normalised gait cycle."""
-    curves = gait_cycle_curves(analysis)
-    panels = [(k, lab) for k, lab in (("knee", "knee flexion (deg)"), ("trunk", "trunk lean, + forward (deg)"))
-              if curves[k]]
-    if not panels:
-        return None
-    plt = _plt()
-    fig, axes = plt.subplots(1, len(panels), figsize=(9, 3.4), squeeze=False)
-    x = np.linspace(0, 100, 101)
-    for ax, (key, label) in zip(axes[0], panels):
-        for side, (mean, sd, count) in curves[key].items():
-            col = _SIDE_COLOUR[side]
-            ax.plot(x, mean, color=col, label=f"{side} (n={count})")
-            ax.fill_between(x, mean - sd, mean + sd, color=col, alpha=0.2)
-            if side in curves["toe_off_pct"]:
-                ax.axvline(curves["toe_off_pct"][side], color=col, ls="--", lw=0.8)
-        ax.set_xlabel("% gait cycle (contact to contact, same foot)\ndashed = median toe-off", fontsize=8)
-        ax.set_ylabel(label)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    return _fig_png(fig)
-
-
-def plot_times(analysis: Analysis) -> str | None:
-    """Contact (solid) and flight (hatched) time per contact, coloured by foot."""
-    st = analysis.strides
-    if not any(s.get("contact_time_s") for s in st):
-        return None
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(9, 3.0))
-    idx = np.arange(len(st))
-    ct = np.array([s.get("contact_time_s") or np.nan for s in st], dtype=float) * 1000
-    ft = np.array([s.get("flight_time_s") or np.nan for s in st], dtype=float) * 1000
-    cols = ["#bbbbbb" if s.get("excluded") else _SIDE_COLOUR[s["foot"]] for s in st]
-    ax.bar(idx, np.nan_to_num(ct), color=cols, width=0.8)
-    ax.bar(idx, np.nan_to_num(ft), bottom=np.nan_to_num(ct), color=cols, width=0.8, alpha=0.3)
-    ax.set_xlabel("contact number (blue = left, red = right, grey = excluded; dark = contact, light = flight)")
-    ax.set_ylabel("time (ms)")
-    ax.grid(axis="y", alpha=0.3)
-    return _fig_png(fig)
-
-
-_SYM_METRICS = ("shin_angle_ic_deg", "overstride_pct_leg", "knee_flexion_ic_deg", "knee_flexion_excursion_deg",
-                "foot_strike_angle_ic_deg", "contact_time_s", "flight_time_s", "step_time_s")
-#: Ratio-scale metrics, where a symmetry index in % means something (angles near 0 do not).
-_SI_METRICS = ("contact_time_s", "flight_time_s", "step_time_s")
-
-
-def symmetry_rows(summary: dict) -> list[dict]:
-    """Left and right median/IQR, right - left, and for times a symmetry index.
-
-    The symmetry index ``|L - R| / mean(L, R) x 100`` is given only for times: for angles
-    near zero it explodes, so angles are compared by their difference in degrees.
-    """
-    rows = []
-    for m in _SYM_METRICS:
-        e = summary.get("metrics", {}).get(m, {})
-        left, right = (e.get(f, {}).get("median") for f in ("left", "right"))
-        if left is None or right is None:
-            continue
-        si = None
-        if m in _SI_METRICS and left + right > 0:
-            si = abs(left - right) / ((left + right) / 2) * 100
-        rows.append({"metric": m, "name": DEFINITIONS[m][0], "unit": SUMMARY_METRICS.get(m, ""),
-                     "left": left, "right": right, "diff": right - left, "si": si,
-                     "left_iqr": e["left"].get("iqr") or 0.0, "right_iqr": e["right"].get("iqr") or 0.0})
-    return rows
-
-
-def plot_symmetry(rows: list[dict]) -> str | None:
-    """One small panel per metric: left and right median with the IQR as a bar."""
-    if not rows:
-        return None
-    fig, axes = small_multiples(len(rows), 4, 9, 2.2)
-    for ax, r in zip(axes.flat, rows):
-        for x, side in ((0, "left"), (1, "right")):
-            ax.errorbar([x], [r[side]], yerr=[[r[f"{side}_iqr"] / 2], [r[f"{side}_iqr"] / 2]], fmt="o",
-                        color=_SIDE_COLOUR[side], capsize=4, ms=6)
-        ax.set_xlim(-0.6, 1.6)
-        ax.set_xticks([0, 1], ["L", "R"])
-        unit = f" ({r['unit']})" if r["unit"] else ""
-        ax.set_title(r["name"] + unit, fontsize=8)
-        ax.tick_params(labelsize=7)
-        ax.grid(axis="y", alpha=0.3)
-    return small_multiples_png(fig, axes, len(rows))
-
 
 def _fmt(v, unit: str = "") -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
@@ -377,7 +150,7 @@ def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None
         cues = {**cues, "overstriding": overstriding_decision(analysis.strides, analysis.quality,
                                                               analysis.overstriding, thresholds)}
     verdict_band, verdict = summary_light(cues, analysis.quality)
-    sym = symmetry_rows(s)
+    sym = symmetry_rows(s, {m: n for m, (n, _) in DEFINITIONS.items()})
     frames = key_frames(analysis, Path(video_path), capture_fps, thresholds=thresholds) if video_path else []
     defs = [{"metric": m, "name": name, "text": text} for m, (name, text) in DEFINITIONS.items()]
     quality = [{"flag": f, "text": txt, "meaning": QUALITY_MEANING.get(f, "")} for f, txt in analysis.quality.items()]
@@ -393,6 +166,8 @@ def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None
         sym=sym, frames=frames, names={m: n for m, (n, _) in DEFINITIONS.items()}, video=bool(video_path), quality=quality, definitions=defs,
         fmt=_fmt, overstriding=cues["overstriding"], contacts=contact_rows(analysis.strides),
         n_counted=len(counted(analysis.strides)),
+        filming=filming_panel(analysis), advice=filming_advice(analysis.quality),
+        provenance=provenance(analysis, thresholds, capture_fps),
     )
 
 
