@@ -3,8 +3,9 @@
 Analyses the three real clips of the shared test data and a bundled sample, compares the
 bundled before/after samples, runs a small batch (two runners, one broken file), then:
 
-* takes headless-Chromium screenshots of ``report.html`` (first screen, the filming panel,
-  symmetry), ``compare.html`` and ``index.html`` at 1280 px (scripts/support/browser.py);
+* takes headless-Chromium screenshots of ``report.html`` (male_side: first screen and symmetry;
+  the sprint clip: "How this was filmed" and "What judged this clip"), ``compare.html`` and
+  ``index.html`` at 1280 px (scripts/support/browser.py);
 * extracts frames of each ``annotated.mp4`` (at a near-leg contact, a far-leg contact, and
   after the last contact, where the runner may have left) into one contact sheet per clip;
 
@@ -60,17 +61,20 @@ def _save_jpeg(img: Image.Image, path: Path, max_width: int) -> None:
 
 
 def frame_times(metrics: dict) -> list[float]:
-    """Video times to show: just after a near-leg and a far-leg contact in the middle of the clip,
-    and 1.5 s after the last contact (when the clip lasts that long)."""
+    """Video times to show: just after a near-leg and a far-leg contact in the middle of the clip
+    (two different contacts when the near side is unknown), and a moment with no contact for
+    over a second (the longest gap between contacts, or 1.5 s after the last), when there is one:
+    whatever the video showed of the last contact must be gone by then."""
     strides = [s for s in metrics["strides"] if not s.get("excluded")] or metrics["strides"]
     near = metrics["runner"].get("near_side")
     mid = strides[len(strides) // 2:] + strides
-    picks = [next((s for s in mid if s["foot"] == near), mid[0]), next((s for s in mid if s["foot"] != near), mid[-1])]
-    times = [s["ic_time_s"] + 0.03 for s in picks]
-    end = metrics["input"]["duration_s"]
-    last = max(s["ic_time_s"] for s in metrics["strides"])
-    if last + 1.5 < end - 0.1:
-        times.append(last + 1.5)
+    first = next((s for s in mid if near is None or s["foot"] == near), mid[0])
+    second = next((s for s in mid if s is not first and (near is None or s["foot"] != near)), mid[-1])
+    times = [first["ic_time_s"] + 0.03, second["ic_time_s"] + 0.03]
+    ics = sorted(s["ic_time_s"] for s in metrics["strides"]) + [metrics["input"]["duration_s"]]
+    gap, start = max((b - a, a) for a, b in zip(ics, ics[1:]))
+    if gap > 1.2:
+        times.append(start + min(1.5, gap - 0.2))
     return times
 
 
@@ -129,9 +133,15 @@ def main(argv=None) -> int:
         page, _ = open_page(ctx, folders["male_side"] / "report.html")
         page.screenshot(path=str(a.work / "shot.png"))
         _save_jpeg(Image.open(a.work / "shot.png"), a.out / "report_top.jpg", 960)
-        for sel, name in (("#filming", "report_filming"), ("img[alt='left right symmetry']", "report_symmetry")):
-            page.locator(sel).screenshot(path=str(a.work / "shot.png"))
-            _save_jpeg(Image.open(a.work / "shot.png"), a.out / f"{name}.jpg", 960)
+        page.locator("img[alt='left right symmetry']").screenshot(path=str(a.work / "shot.png"))
+        _save_jpeg(Image.open(a.work / "shot.png"), a.out / "report_symmetry.jpg", 960)
+        # The sprint clip raises flags: its panel shows them in plain words, with filming advice.
+        page, _ = open_page(ctx, folders["sprint"] / "report.html")
+        boxes = [page.locator(sel).bounding_box() for sel in ("#filming", "#provenance")]
+        top, bottom = boxes[0]["y"], boxes[1]["y"] + boxes[1]["height"]
+        page.screenshot(path=str(a.work / "shot.png"), full_page=True,
+                        clip={"x": boxes[0]["x"], "y": top, "width": boxes[0]["width"], "height": bottom - top})
+        _save_jpeg(Image.open(a.work / "shot.png"), a.out / "report_filming.jpg", 960)
         for html, name in ((a.work / "compare" / "compare.html", "compare"), (a.work / "batch" / "index.html", "index")):
             page, _ = open_page(ctx, html)
             page.screenshot(path=str(a.work / "shot.png"), full_page=True)

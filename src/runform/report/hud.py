@@ -99,7 +99,7 @@ def _lines(sc, done: list[dict], t: float) -> tuple[list[str], list[tuple[int, i
     if last is not None and t - last["ic_time_s"] > _STALE_S:
         last = None  # the runner has gone (or no contact for a while): no stale value
     shin = last.get("shin_angle_ic_deg") if last else None
-    lines.append(f"Shin {shin:.0f}° {last['foot'][0].upper()}" if shin is not None else "Shin -")
+    lines.append(f"Shin {round(shin) + 0:d}° {last['foot'][0].upper()}" if shin is not None else "Shin -")
     colours.append(band_colour(shin, sc.config) if shin is not None else white)
     lines.append(f"Strike {(last.get('foot_strike') or '-') if last else '-'}")
     colours.append(white)

@@ -45,6 +45,7 @@ class Scene:
         self.geom = analysis.geometry
         self.direction = self.geom.direction or 1
         self.ground_y = self.geom.ground_y * scale if np.isfinite(self.geom.ground_y) else None
+        self.leg_px = float(self.geom.leg_length) * scale if kp.units == "px" else float("nan")
         self.strides = sorted(analysis.strides, key=lambda s: s["ic_time_s"])
         self.summary = analysis.summary
         self.config = config
@@ -95,6 +96,11 @@ class Scene:
         return near is not None and stride["foot"] != near
 
 
+def _deg(v: float) -> str:
+    """Whole degrees, never "-0°"."""
+    return f"{round(float(v)) + 0:d}°"
+
+
 def _bold(img, a, b, colour, th: int) -> None:
     """A measurement line: dark edge under the colour, so it reads on any background."""
     _line(img, a, b, _DARK, th + 2)
@@ -130,7 +136,7 @@ def draw_trunk(img, sc: Scene, i: int, stride: dict | None) -> None:
     _line(img, hip, sh, (255, 255, 255), th)
     lean = stride.get("trunk_lean_deg") if stride else float(angle_from_vertical(sh - hip, sc.direction, up=True))
     if lean is not None and np.isfinite(lean):
-        _label(img, f"Trunk {lean:.0f}°", sh, u * 0.7, -sc.direction)
+        _label(img, f"Trunk {_deg(lean)}", sh, u * 0.7, -sc.direction)
 
 
 def draw_contact(img, sc: Scene, s: dict) -> None:
@@ -155,7 +161,7 @@ def draw_contact(img, sc: Scene, s: dict) -> None:
             _dashed(img, knee, vertical, _DARK, max(3, th // 2 + 2), u)
             _dashed(img, knee, vertical, (255, 255, 255), max(2, th // 2), u)
         if shin is not None:
-            text = ("excluded" if s.get("excluded") else f"far {shin:.0f}°" if quiet else f"Shin {shin:.0f}°")
+            text = ("excluded" if s.get("excluded") else f"far {_deg(shin)}" if quiet else f"Shin {_deg(shin)}")
             _label(img, text, knee, u * (0.6 if quiet else 1.0), sc.direction, colour=col)
     if quiet:
         return
@@ -169,6 +175,8 @@ def _draw_overstride(img, sc: Scene, s: dict, i: int, heel, th: int) -> None:
     if not np.isfinite(pel_x):
         pel_x = sc.mid_hip[i, 0]
     gy = sc.ground_y if sc.ground_y is not None else heel[1]
+    if np.isfinite(heel[1]) and not abs(gy - heel[1]) < 0.3 * sc.leg_px:
+        gy = heel[1]  # a panning camera moves the ground: the clip's ground line is not here
     if not (np.isfinite(pel_x) and np.isfinite(heel[0]) and np.isfinite(gy)):
         return
     y = min(float(gy) + u * 0.5, timeline_top(img.shape[0], u) - u * 0.8)
