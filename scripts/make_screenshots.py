@@ -9,7 +9,7 @@ bundled before/after samples, runs a small batch (two runners, one broken file),
 * extracts frames of each ``annotated.mp4`` (at a near-leg contact, a far-leg contact, and
   after the last contact, where the runner may have left) into one contact sheet per clip;
 
-all as small JPEGs (a few hundred KB in total). Pose results are cached in ``--work``, so a
+pages as 48-colour PNGs, frames as JPEGs (a few hundred KB in total). Pose results are cached in ``--work``, so a
 second run only redraws.
 
 usage: python scripts/make_screenshots.py [--data ../shared/data] [--work /tmp/runform-shots]
@@ -52,6 +52,11 @@ def _runform(*args: str) -> None:
 def _analyze(video: Path, out: Path) -> Path:
     _runform("analyze", str(video), "--out", str(out))
     return out / video.stem
+
+
+def _save_page(img: Image.Image, path: Path) -> None:
+    """A page screenshot as a 48-colour PNG: crisp text, smaller than a JPEG of it."""
+    img.convert("RGB").quantize(colors=48).save(path, "PNG", optimize=True)
 
 
 def _save_jpeg(img: Image.Image, path: Path, max_width: int) -> None:
@@ -132,23 +137,23 @@ def main(argv=None) -> int:
     with browser() as ctx:
         page, _ = open_page(ctx, folders["male_side"] / "report.html")
         page.screenshot(path=str(a.work / "shot.png"))
-        _save_jpeg(Image.open(a.work / "shot.png"), a.out / "report_top.jpg", 960)
+        _save_page(Image.open(a.work / "shot.png"), a.out / "report_top.png")
         page.locator("img[alt='left right symmetry']").screenshot(path=str(a.work / "shot.png"))
-        _save_jpeg(Image.open(a.work / "shot.png"), a.out / "report_symmetry.jpg", 960)
+        _save_page(Image.open(a.work / "shot.png"), a.out / "report_symmetry.png")
         # The sprint clip raises flags: its panel shows them in plain words, with filming advice.
         page, _ = open_page(ctx, folders["sprint"] / "report.html")
         boxes = [page.locator(sel).bounding_box() for sel in ("#filming", "#provenance")]
         top, bottom = boxes[0]["y"], boxes[1]["y"] + boxes[1]["height"]
         page.screenshot(path=str(a.work / "shot.png"), full_page=True,
                         clip={"x": boxes[0]["x"], "y": top, "width": boxes[0]["width"], "height": bottom - top})
-        _save_jpeg(Image.open(a.work / "shot.png"), a.out / "report_filming.jpg", 960)
+        _save_page(Image.open(a.work / "shot.png"), a.out / "report_filming.png")
         for html, name in ((a.work / "compare" / "compare.html", "compare"), (a.work / "batch" / "index.html", "index")):
             page, _ = open_page(ctx, html)
             page.screenshot(path=str(a.work / "shot.png"), full_page=True)
             img = Image.open(a.work / "shot.png")
-            _save_jpeg(img.crop((0, 0, img.width, min(img.height, 1800))), a.out / f"{name}.jpg", 960)
-    total = sum(p.stat().st_size for p in a.out.glob("*.jpg"))
-    print(f"{len(list(a.out.glob('*.jpg')))} screenshots, {total / 1024:.0f} KB, in {a.out}")
+            _save_page(img.crop((0, 0, img.width, min(img.height, 1800))), a.out / f"{name}.png")
+    shots = sorted(a.out.glob("*.jpg")) + sorted(a.out.glob("*.png"))
+    print(f"{len(shots)} screenshots, {sum(p.stat().st_size for p in shots) / 1024:.0f} KB, in {a.out}")
     return 0
 
 
