@@ -105,7 +105,7 @@ def _lines(sc, done: list[dict], t: float) -> tuple[list[str], list[tuple[int, i
     colours.append(white)
     judged = [s for s in done if is_overstride(s, sc.config.thresholds) is not None]
     if sc.decision["session"]["verdict"] == "cannot judge":
-        lines.append("Overstride ?")
+        lines.append("No verdict")
     else:
         lines.append(f"Overstride {sum(overstride_flagged(s, sc.config) for s in judged)}/{len(judged)}"
                      if judged else "Overstride -")
