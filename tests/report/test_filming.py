@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from runform.pipeline import AnalysisConfig, analyze_keypoints, load_keypoints
 from runform.report.cues import Thresholds, coaching_cues
 from runform.report.filming import QUALITY_MEANING, filming_advice, filming_panel, provenance
 from runform.report.html import render_report
@@ -34,15 +33,6 @@ def test_every_flag_the_code_raises_has_plain_words():
             "frames_missing", "trc_units"} <= raised  # the scan sees every way flags are set
     missing = sorted(raised - set(QUALITY_MEANING))
     assert not missing, f"quality flags without plain words in runform.report.filming: {missing}"
-
-
-@pytest.fixture(scope="module")
-def rbds(shared_data):
-    path = shared_data / "mocap-gt" / "RBDS001runT25_60hz.trc"
-    if not path.exists():
-        pytest.skip(f"{path} missing")
-    kp, info = load_keypoints(path, AnalysisConfig())
-    return analyze_keypoints(kp, info)
 
 
 def test_panel_provenance_and_advice(rbds):

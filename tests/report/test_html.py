@@ -10,18 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from runform.pipeline import AnalysisConfig, InputInfo, analyze_keypoints, load_keypoints
+from runform.pipeline import InputInfo, analyze_keypoints
 from runform.report.cues import coaching_cues
 from runform.report.html import gait_cycle_curves, render_report, write_report
-
-
-@pytest.fixture(scope="module")
-def rbds(shared_data):
-    path = shared_data / "mocap-gt" / "RBDS001runT25_60hz.trc"
-    if not path.exists():
-        pytest.skip(f"{path} missing")
-    kp, info = load_keypoints(path, AnalysisConfig())
-    return analyze_keypoints(kp, info)
 
 
 def _cues(a):
