@@ -6,8 +6,6 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from runform.report.cues import Thresholds, coaching_cues
 from runform.report.filming import QUALITY_MEANING, filming_advice, filming_panel, provenance
 from runform.report.html import render_report

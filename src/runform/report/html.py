@@ -21,7 +21,7 @@ from ..pipeline import Analysis
 from .cues import WEAK_DATA_FLAGS, Thresholds, band, band_text, overstriding_decision
 from .filming import QUALITY_MEANING, filming_advice, filming_panel, provenance
 from .key_frames import key_frames
-from .plots import gait_cycle_curves, plot_cycles, plot_shin, plot_times, small_multiples, small_multiples_png  # noqa: F401
+from .plots import gait_cycle_curves, plot_cycles, plot_shin, plot_times
 from .symmetry import plot_symmetry, symmetry_rows
 
 #: Plain definitions of every metric (README "Outputs" table); proxies come from PROXY_NOTES.
