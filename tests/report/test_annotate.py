@@ -91,6 +91,7 @@ def test_slowmo_replay_adds_frames(analysis, tmp_path):
     assert all(b > a for a, b in zip(times, times[1:]))
 
 
+@pytest.mark.slow
 def test_freeze_holds_each_contact(analysis, tmp_path):
     from runform.report.annotate import freeze_times
     from runform.report.draw import _unit
@@ -110,6 +111,7 @@ def test_freeze_holds_each_contact(analysis, tmp_path):
     assert all(b > a for a, b in zip(times, times[1:]))
 
 
+@pytest.mark.slow
 def test_nothing_of_the_runner_once_gone(analysis):
     from dataclasses import replace
 
