@@ -20,6 +20,7 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -35,10 +36,10 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "videos"
 CADENCE_TOLERANCE = 0.005
 
 
-def analyze_video(path: Path, cache_dir: Path | None = None):
+def analyze_video(path: Path, cache_dir: Path | None = None, config: AnalysisConfig = AnalysisConfig()):
     """Run pose + analysis on one video; return the Analysis (raises RunformError)."""
-    kp, info = load_keypoints(path, AnalysisConfig(), cache_dir=cache_dir)
-    return analyze_keypoints(kp, info)
+    kp, info = load_keypoints(path, config, cache_dir=cache_dir)
+    return analyze_keypoints(kp, info, config)
 
 
 def check_annotation(analysis, truth: dict) -> list[tuple[str, float, str, bool]]:
@@ -78,7 +79,14 @@ def check_male_side(analysis, truth: dict) -> list[tuple[str, float, str, bool]]
 
 @click.command()
 @click.option("--only", default=None, help="Run only the clip whose name contains this.")
-def main(only: str | None) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Pose processes (runform analyze --workers) [default: one per core].")
+@click.option("--pose-max-side", type=click.IntRange(min=0), default=None,
+              help="Longest side (px) of the frames pose sees; 0: full size [default: runform's].")
+def main(only: str | None, workers: int | None, pose_max_side: int | None) -> None:
+    config = AnalysisConfig(pose_workers=workers)
+    if pose_max_side is not None:
+        config = replace(config, pose_max_side=pose_max_side or None)
     if not DATA.exists():
         click.echo(f"no shared data at {DATA}", err=True)
         sys.exit(2)
@@ -89,7 +97,7 @@ def main(only: str | None) -> None:
                 continue
             t0 = time.perf_counter()
             try:
-                a = analyze_video(path, Path(tmp) / path.stem)
+                a = analyze_video(path, Path(tmp) / path.stem, config)
             except RunformError as err:
                 click.echo(f"{path.name}: clear error ({type(err).__name__}): {err}")
                 if path.name == "male_side.mp4":

@@ -256,11 +256,13 @@ def main() -> None:
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
               help="Overstriding model (.onnx with its .card.json beside it, e.g. from `runform train`); "
                    "default: the bundled model.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes running pose on segments of a video at once [default: one per core].")
 def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, keypoint_fps, video,
-            video_height, freeze_s, report, config_toml, model_path) -> None:
+            video_height, freeze_s, report, config_toml, model_path, workers) -> None:
     """Analyze INPUT: a video, a .trc file or a folder of OpenPose *_keypoints.json (or Pose2Sim *.000123.json)."""
     config = AnalysisConfig(runner=RunnerInfo(height_cm, mass_kg), capture_fps=capture_fps,
-                            openpose_fps=keypoint_fps, model_path=model_path)
+                            openpose_fps=keypoint_fps, model_path=model_path, pose_workers=workers)
     try:
         if model_path is not None:  # fail before minutes of pose estimation, not after
             from .classify.model import load_cached

@@ -65,6 +65,12 @@ class AnalysisConfig:
     #: and no median worth the name. (Contacts found but all implausible still give a result,
     #: every one marked excluded, with "cannot judge": the report then shows what was seen.)
     min_contacts: int = 2
+    #: Processes running pose on segments of a video at once (:mod:`runform.pose.segments`);
+    #: None: one per core. A batch running several inputs at once gives each one 1.
+    pose_workers: int | None = None
+    #: Longest side (px) of the frames MediaPipe sees (:attr:`runform.pose.mediapipe_pose.PoseConfig.max_side`);
+    #: None: full size.
+    pose_max_side: int | None = None
 
 
 @dataclass(frozen=True)
@@ -157,9 +163,11 @@ def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = 
     vinfo = probe_video(path)
     capture, capture_source = capture_rate(vinfo, config.capture_fps)  # refuses a rate below the file's
     if cache_dir is None:
-        kp = estimate_pose(path, capture, PoseConfig(), progress)
+        kp = estimate_pose(path, capture, PoseConfig(max_side=config.pose_max_side), progress,
+                           workers=config.pose_workers)
     else:
-        kp = load_or_estimate_pose(path, Path(cache_dir) / "pose.npz", capture, PoseConfig(), progress)
+        kp = load_or_estimate_pose(path, Path(cache_dir) / "pose.npz", capture, PoseConfig(max_side=config.pose_max_side),
+                                   progress, workers=config.pose_workers)
     duration = float(kp.time_s[-1] - kp.time_s[0]) if len(kp) > 1 else 0.0
     kp = _note_missing_frames(kp, vinfo.frame_count)
     info = InputInfo(str(path), kind, round(kp.fps, 6), len(kp), duration, rotation=vinfo.rotation,

@@ -98,3 +98,22 @@ def test_cache_roundtrip_and_invalidation(tmp_path, monkeypatch):
     key = json.loads((tmp_path / "cache" / "pose.npz.json").read_text())["key"]
     assert key["config"]["min_tracking_confidence"] == 0.6
     assert not [p for p in cache.parent.iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+@needs_video
+def test_cache_serves_a_copy_that_kept_its_mtime(tmp_path, monkeypatch):
+    """A batch input shipped to a Ray node is a copy in another folder with the original mtime."""
+    import shutil
+
+    cache = tmp_path / "out" / "pose.npz"
+    load_or_estimate_pose(MALE_SIDE, cache, max_frames=5)
+    copy = tmp_path / "node" / MALE_SIDE.name
+    copy.parent.mkdir()
+    shutil.copy2(MALE_SIDE, copy)
+    monkeypatch.setattr(mpp, "estimate_pose", lambda *a, **k: pytest.fail("pose recomputed"))
+    assert load_or_estimate_pose(copy, cache, max_frames=5).meta["cached"]
+    touched = tmp_path / "other" / MALE_SIDE.name
+    touched.parent.mkdir()
+    shutil.copy(MALE_SIDE, touched)  # a new mtime: not known to be the same file
+    with pytest.raises(pytest.fail.Exception, match="recomputed"):
+        load_or_estimate_pose(touched, cache, max_frames=5)

@@ -17,8 +17,8 @@ from typing import Callable, Iterable, Iterator
 from ..errors import ConfigError
 from .discovery import Job
 from .store import OutputStore
-from .config import default_workers
-from .task import Attempt, analyze_isolated, kill_running, pack_input, run_shipped
+from .config import available_cores, default_workers
+from .task import POSE_CACHE, Attempt, analyze_isolated, kill_running, pack_input, pack_pose_cache, run_shipped
 
 Outcome = tuple[Job, Attempt, "Path | None"]
 
@@ -41,7 +41,10 @@ def _failed(exc: BaseException) -> Attempt:
                    message=(str(exc).strip().splitlines() or [repr(exc)])[-1][:500])
 
 
-POSE_CACHE = ("pose.npz", "pose.npz.json")
+def pose_workers_each(workers: int, n_jobs: int) -> int:
+    """Pose processes per analysis when ``min(workers, n_jobs)`` analyses run at once: the
+    cores shared out, so analyses in parallel never oversubscribe them (1 on a busy batch)."""
+    return max(1, available_cores() // max(1, min(workers, n_jobs)))
 
 
 def seed_pose_cache(previous: Path, workdir: Path, job: Job) -> bool:
@@ -71,7 +74,9 @@ def run_local(jobs: Iterable[Job], store: OutputStore, settings: dict, threshold
         wd = store.new_workdir(job)
         if reuse_pose and job.kind == "video":
             seed_pose_cache(store.out / job.id, wd, job)
-        return analyze_isolated(job.path, wd, settings, thresholds_text, timeout_s), wd
+        return analyze_isolated(job.path, wd, settings, thresholds_text, timeout_s, pose_workers), wd
+
+    pose_workers = pose_workers_each(workers, len(jobs))
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="runform-batch")
     try:
@@ -95,11 +100,13 @@ def run_local(jobs: Iterable[Job], store: OutputStore, settings: dict, threshold
 
 def run_ray(jobs: Iterable[Job], settings: dict, thresholds_text: str | None, timeout_s: float | None,
             workers: int | None, address: str | None, retries: int,
-            on_start: Callable[[str], None] | None = None) -> Iterator[Outcome]:
+            on_start: Callable[[str], None] | None = None, previous: Path | None = None) -> Iterator[Outcome]:
     """Analyze ``jobs`` as Ray tasks, at most ``workers`` in flight (default: the cluster's CPUs).
 
     A Ray cluster is started on this machine when ``address`` is ``None`` and Ray is not
-    already initialised in this process, and shut down again at the end.
+    already initialised in this process, and shut down again at the end. Each task holds one
+    CPU and its pose runs in one process. With ``previous`` (the batch's ``OUT``), a video's
+    earlier pose cache in ``OUT/<id>/`` travels with its input, so the task reuses it.
     """
     ray = import_ray()
     started = False
@@ -123,7 +130,9 @@ def run_ray(jobs: Iterable[Job], settings: dict, thresholds_text: str | None, ti
             if job is None:
                 return False
             try:
-                ref = remote.remote(pack_input(job.path), settings, thresholds_text, timeout_s)
+                cache = pack_pose_cache(previous / job.id) if previous is not None and job.kind == "video" else None
+                ref = remote.remote(pack_input(job.path), settings, thresholds_text, timeout_s,
+                                    job.path.stat().st_mtime_ns if job.path.is_file() else None, cache, 1)
             except OSError as exc:  # the input vanished or is unreadable here
                 in_flight[("local-error", job.id)] = (job, _failed(exc))
                 return True

@@ -178,7 +178,8 @@ def _engine(cfg: BatchConfig, store: OutputStore, todo: list[Job], settings: dic
         from .engines import run_ray
 
         return run_ray(todo, settings, thresholds_text, cfg.timeout_s, cfg.workers or None, cfg.address,
-                       cfg.retries, on_start=lambda msg: bar.console.print(msg))
+                       cfg.retries, on_start=lambda msg: bar.console.print(msg),
+                       previous=None if cfg.force else store.out)
     from .engines import run_local
 
     return run_local(todo, store, settings, thresholds_text, cfg.timeout_s, cfg.workers or default_workers(),

@@ -97,7 +97,8 @@ def _describe_exit(rc: int) -> tuple[str, str]:
 
 
 def analyze_isolated(input_path: str | Path, workdir: str | Path, settings: dict,
-                     thresholds_text: str | None = None, timeout_s: float | None = None) -> Attempt:
+                     thresholds_text: str | None = None, timeout_s: float | None = None,
+                     pose_workers: int | None = None) -> Attempt:
     """Analyze one input in a fresh Python process, its outputs under ``workdir/out``.
 
     Parameters
@@ -113,6 +114,9 @@ def analyze_isolated(input_path: str | Path, workdir: str | Path, settings: dict
         Content of a coaching-thresholds TOML file.
     timeout_s : float or None
         Kill the analysis after this many seconds.
+    pose_workers : int or None
+        Processes its pose may use (``runform analyze --workers``); None: one per core. Not
+        part of the settings hash: it changes the speed, not the result (beyond pose noise).
 
     Returns
     -------
@@ -122,7 +126,7 @@ def analyze_isolated(input_path: str | Path, workdir: str | Path, settings: dict
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     spec = {"input": str(input_path), "workdir": str(workdir), "settings": settings,
-            "thresholds_text": thresholds_text, "parent_pid": os.getpid()}
+            "thresholds_text": thresholds_text, "parent_pid": os.getpid(), "pose_workers": pose_workers}
     (workdir / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
     log_path = workdir / "log.txt"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "120"}
@@ -174,10 +178,26 @@ def pack_input(path: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes()}
 
 
+#: The MediaPipe cache files of a result folder (:func:`runform.pose.mediapipe_pose.load_or_estimate_pose`).
+POSE_CACHE = ("pose.npz", "pose.npz.json")
+
+
+def pack_pose_cache(result_dir: Path) -> dict[str, bytes] | None:
+    """A previous result's pose cache for shipping with its input (None when it has none)."""
+    files = [Path(result_dir) / n for n in POSE_CACHE]
+    return {f.name: f.read_bytes() for f in files} if all(f.is_file() for f in files) else None
+
+
 def run_shipped(payload: dict[str, bytes], settings: dict, thresholds_text: str | None = None,
-                timeout_s: float | None = None) -> Attempt:
+                timeout_s: float | None = None, mtime_ns: int | None = None,
+                pose_cache: dict[str, bytes] | None = None, pose_workers: int | None = 1) -> Attempt:
     """Unpack an input shipped by :func:`pack_input` into a temp folder, analyze it there and
-    return the outputs as bytes in :attr:`Attempt.files` (the Ray task body)."""
+    return the outputs as bytes in :attr:`Attempt.files` (the Ray task body).
+
+    ``mtime_ns`` (the input's modification time) and ``pose_cache`` (:func:`pack_pose_cache`)
+    let the task reuse the earlier pose: the cache knows a file by its name, size and mtime,
+    not its folder. ``pose_workers``: a Ray task holds one CPU, so its pose uses one process.
+    """
     with tempfile.TemporaryDirectory(prefix="runform-batch-") as tmp:
         tmp = Path(tmp)
         for name, data in payload.items():
@@ -186,7 +206,14 @@ def run_shipped(payload: dict[str, bytes], settings: dict, thresholds_text: str 
             target.write_bytes(data)
         first = Path(next(iter(payload)))
         input_path = tmp / "input" / first.parts[0]
-        attempt = analyze_isolated(input_path, tmp / "work", settings, thresholds_text, timeout_s)
+        if mtime_ns is not None and input_path.is_file():
+            os.utime(input_path, ns=(mtime_ns, mtime_ns))
+        if pose_cache and input_path.is_file():
+            seeded = tmp / "work" / "out" / (input_path.stem or input_path.name)
+            seeded.mkdir(parents=True, exist_ok=True)
+            for name, data in pose_cache.items():
+                (seeded / Path(name).name).write_bytes(data)
+        attempt = analyze_isolated(input_path, tmp / "work", settings, thresholds_text, timeout_s, pose_workers)
         if not attempt.ok:
             return attempt
         result = Path(attempt.result_dir)

@@ -55,7 +55,8 @@ def run(spec: dict) -> int:
         if spec.get("thresholds_text") is not None:
             toml = workdir / "thresholds.toml"
             toml.write_text(spec["thresholds_text"], encoding="utf-8")
-        config = AnalysisConfig(capture_fps=s.get("capture_fps"), openpose_fps=s.get("keypoint_fps", 30.0))
+        config = AnalysisConfig(capture_fps=s.get("capture_fps"), openpose_fps=s.get("keypoint_fps", 30.0),
+                                pose_workers=spec.get("pose_workers"))
         options = OutputOptions(video=s.get("video", True), video_height=s.get("video_height", 720),
                                 report=True, thresholds_toml=toml)
         paths = run_analysis(Path(spec["input"]), workdir / "out", config, options)

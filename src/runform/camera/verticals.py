@@ -111,21 +111,36 @@ class BackgroundSampler:
         self.scale = 1.0
         self.image_size: tuple[int, int] | None = None
 
-    def add(self, index: int, image_rgb: np.ndarray, mask: np.ndarray | None) -> None:
-        """Offer frame ``index`` (RGB uint8) and its person mask (0-1, or None)."""
+    def add(self, index: int, image_rgb: np.ndarray, mask: np.ndarray | None,
+            full_size: tuple[int, int] | None = None) -> None:
+        """Offer frame ``index`` (RGB uint8) and its person mask (0-1, or None, at the image's size).
+
+        ``full_size`` is (width, height) of the frame as filmed when ``image_rgb`` was scaled
+        down in the decoder: the verticals are still reported in full-resolution pixels.
+        """
         if index % self.stride or len(self.frames) >= 2 * self.config.samples:
             return
         import cv2
 
         h, w = image_rgb.shape[:2]
-        self.image_size = (w, h)
-        self.scale = min(1.0, self.config.max_side / max(h, w))
-        size = (max(1, round(w * self.scale)), max(1, round(h * self.scale)))
+        self.image_size = full_size or (w, h)
+        own = min(1.0, self.config.max_side / max(h, w))
+        size = (max(1, round(w * own)), max(1, round(h * own)))
+        self.scale = own * w / self.image_size[0]
         grey = cv2.cvtColor(image_rgb, cv2.COLOR_RGB2GRAY)
         self.frames.append(cv2.resize(grey, size, interpolation=cv2.INTER_AREA))
         person = np.zeros(size[::-1], bool) if mask is None else cv2.resize(
             np.asarray(mask, np.float32), size, interpolation=cv2.INTER_AREA) > 0.2
         self.person.append(person)
+
+    def merged(self, others: list["BackgroundSampler"]) -> "BackgroundSampler":
+        """This sampler with the frames of others (parallel segments of one clip) appended."""
+        for other in others:
+            if other.frames:
+                self.frames.extend(other.frames)
+                self.person.extend(other.person)
+                self.scale, self.image_size = other.scale, other.image_size
+        return self
 
     def background(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(median background uint8, runner-region mask) at the downscaled size; None when empty."""

@@ -291,8 +291,9 @@ def _first_frame(container, stream, path: Path):
     raise UnreadableInput(f"no frame decodes in {path.name}")
 
 
-def iter_frames(path, capture_fps: float | None = None,
-                max_frames: int | None = None) -> Iterator[tuple[float, np.ndarray]]:
+def iter_frames(path, capture_fps: float | None = None, max_frames: int | None = None,
+                start_s: float | None = None, stop_s: float | None = None, max_side: int | None = None,
+                size: tuple[int, int] | None = None) -> Iterator[tuple[float, np.ndarray]]:
     """Decode a video one frame at a time.
 
     Parameters
@@ -306,6 +307,17 @@ def iter_frames(path, capture_fps: float | None = None,
         real-world seconds.
     max_frames : int, optional
         Stop after this many frames.
+    start_s, stop_s : float, optional
+        Yield only frames with ``start_s <= time_s < stop_s`` (seconds on the clock above).
+        With ``start_s`` the decoder seeks to the key frame before it, so a segment of a long
+        clip costs what the segment costs; the frames decoded before ``start_s`` are not
+        converted. Times stay those of a decode from the start.
+    max_side : int, optional
+        Longest side of the yielded frames in pixels: larger frames are scaled down (aspect
+        kept) inside the colour conversion, which is cheaper than converting at full size.
+    size : (int, int), optional
+        Exact (width, height) of the yielded upright frames, scaled in the conversion (e.g. the
+        annotated video's size); overrides ``max_side``.
 
     Yields
     ------
@@ -334,6 +346,20 @@ def iter_frames(path, capture_fps: float | None = None,
         scale = fps / float(capture_fps)
     stream.thread_type = "AUTO"
     t0: float | None = None
+    if start_s is not None and start_s > 0:
+        t0 = _first_time(path, grid)
+        if t0 is not None and stream.time_base is not None:
+            # Any key frame at or before the start (a little early for rounding); frames decoded
+            # from it keep their own presentation times, so the clock is unchanged.
+            raw = start_s / scale + t0 + (grid.start_s if grid is not None else 0.0) - 0.5 / max(fps, 1.0)
+            if raw > 0:
+                try:
+                    container.seek(int(raw / stream.time_base), stream=stream, backward=True, any_frame=False)
+                except (av.error.FFmpegError, ValueError):
+                    container.close()
+                    container, stream = _open(path)  # not seekable: decode from the start
+                    stream.thread_type = "AUTO"
+    out_size = None
     last_t = -math.inf
     n_out = 0
     index = 0
@@ -362,8 +388,18 @@ def iter_frames(path, capture_fps: float | None = None,
                 t = (raw_t - t0) * scale
                 if t <= last_t:
                     continue  # duplicate / out-of-order timestamp
+                if start_s is not None and t < start_s:
+                    last_t = t
+                    continue  # before the window: decoded (the next frames need it), not converted
+                if stop_s is not None and t >= stop_s:
+                    return
+                if out_size is None:
+                    out_size = _scaled_size(frame.width, frame.height, max_side)
+                    if size is not None:  # upright size -> the stored frame's orientation
+                        odd = int(round(display_orientation(frame)[0] / 90.0)) % 2
+                        out_size = (size[1], size[0]) if odd else tuple(size)
                 try:
-                    image = frame.to_ndarray(format="rgb24")
+                    image = frame.to_ndarray(format="rgb24", width=out_size[0], height=out_size[1])
                 except (av.error.FFmpegError, ValueError):
                     continue
                 last_t = t
@@ -373,6 +409,29 @@ def iter_frames(path, capture_fps: float | None = None,
                     return
     finally:
         container.close()
-    if n_out == 0:
+    if n_out == 0 and start_s is None:
         raise UnreadableInput(f"no frame decodes in {path.name}")
+
+
+def _scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int]:
+    """(width, height) with the longest side at most ``max_side`` (never upscaled)."""
+    if max_side is None or max(width, height) <= max_side:
+        return width, height
+    s = max_side / max(width, height)
+    return max(1, round(width * s)), max(1, round(height * s))
+
+
+def _first_time(path: Path, grid: FrameGrid | None) -> float | None:
+    """Presentation time (s) of the first decoded frame, as :func:`iter_frames` sets its zero."""
+    container, stream = _open(path)
+    try:
+        for frame in container.decode(stream):
+            if frame.time is None:
+                return None
+            return grid.snap(frame.time) if grid is not None else float(frame.time)
+    except (av.error.FFmpegError, ValueError):
+        return None
+    finally:
+        container.close()
+    return None
 

@@ -17,11 +17,13 @@ import numpy as np
 from runform.atomic import atomic_path, write_text_atomic
 from runform.camera.verticals import BackgroundSampler, VerticalsConfig, estimate_scene_verticals
 from runform.errors import InputNotFound, NoRunnerFound
+from runform.io.prefetch import prefetch
 from runform.io.video import iter_frames, probe_video
 from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints, KeypointError
 from runform.pose.silhouette import SilhouetteConfig, silhouette_points
 
-__all__ = ["PoseConfig", "estimate_pose", "load_or_estimate_pose", "MEDIAPIPE_INDEX"]
+__all__ = ["PoseConfig", "PoseSpan", "estimate_pose", "load_or_estimate_pose", "pose_span", "detect_frame",
+           "open_pose_model", "MEDIAPIPE_INDEX"]
 
 #: Canonical keypoint name -> MediaPipe Pose landmark index (direct copies).
 MEDIAPIPE_INDEX: dict[str, int] = {
@@ -44,8 +46,7 @@ MEDIAPIPE_MEAN: dict[str, tuple[int, int]] = {
 _DST = np.array([INDEX[n] for n in MEDIAPIPE_INDEX])
 _SRC = np.array(list(MEDIAPIPE_INDEX.values()))
 MIN_DETECTION_RATE = 0.10
-_CHUNK = 256
-_CACHE_VERSION = 2  # 2: silhouette points and scene verticals
+_CACHE_VERSION = 3  # 2: silhouette points and scene verticals; 3: keyed by file name, pose max_side
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,11 @@ class PoseConfig:
         Joint centres and soles measured on the person mask in every frame.
     verticals : VerticalsConfig
         The scene's vertical vanishing point from background frames sampled in the same pass.
+    max_side : int or None
+        Longest side (pixels) of the frames MediaPipe sees; larger frames are scaled down in
+        the decoder. The network sees a 256 x 256 crop of the person whatever the frame size,
+        and its mask is measured at this size; keypoints stay in full-resolution pixels.
+        None: full size.
     """
 
     model_complexity: int = 1
@@ -75,6 +81,7 @@ class PoseConfig:
     smooth_landmarks: bool = False
     silhouette: SilhouetteConfig = SilhouetteConfig()
     verticals: VerticalsConfig = VerticalsConfig()
+    max_side: int | None = None
 
     def __post_init__(self) -> None:
         if self.model_complexity != 1:
@@ -83,6 +90,8 @@ class PoseConfig:
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], got {v}")
+        if self.max_side is not None and self.max_side < 256:
+            raise ValueError(f"max_side must be at least 256 (the network's input), got {self.max_side}")
 
 
 def _landmarks_to_row(landmarks, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
@@ -100,20 +109,152 @@ def _landmarks_to_row(landmarks, width: int, height: int) -> tuple[np.ndarray, n
     return xy, np.clip(conf, 0.0, 1.0)
 
 
-def _add_silhouette(xy: np.ndarray, conf: np.ndarray, mask: np.ndarray, config: SilhouetteConfig) -> None:
-    """Fill one frame's silhouette keypoints in place; confidence is that of the landmarks seeding them."""
-    for name, point in silhouette_points(mask, xy, config).items():
+def _add_silhouette(xy: np.ndarray, conf: np.ndarray, mask: np.ndarray, config: SilhouetteConfig,
+                    mask_scale: float = 1.0) -> None:
+    """Fill one frame's silhouette keypoints in place; confidence is that of the landmarks seeding them.
+
+    ``mask_scale`` is the mask's size over the frame's (< 1 when pose ran on a scaled-down frame):
+    the seeds are scaled to the mask and the points found scaled back to full-resolution pixels.
+    """
+    seeds_xy = xy if mask_scale == 1.0 else xy * mask_scale
+    for name, point in silhouette_points(mask, seeds_xy, config).items():
         if not np.all(np.isfinite(point)):
             continue
         side, part = name.split("_", 1)
         seeds = ("heel", "toe") if part in ("sole", "heel_silhouette") else ("knee", "ankle")
-        xy[INDEX[name]] = point
+        xy[INDEX[name]] = point / mask_scale
         conf[INDEX[name]] = min(conf[INDEX[f"{side}_{j}"]] for j in seeds)
+
+
+def open_pose_model(config: PoseConfig):
+    """A MediaPipe Pose instance (a context manager) for one run of consecutive frames."""
+    import mediapipe as mp  # slow import; keep it out of module import
+
+    return mp.solutions.pose.Pose(
+        static_image_mode=False,
+        model_complexity=config.model_complexity,
+        smooth_landmarks=config.smooth_landmarks,
+        # The mask comes from the same network pass as the landmarks; unsmoothed, so a
+        # foot's touchdown is not blurred across frames.
+        enable_segmentation=config.silhouette.enabled,
+        smooth_segmentation=False,
+        min_detection_confidence=config.min_detection_confidence,
+        min_tracking_confidence=config.min_tracking_confidence,
+    )
+
+
+def detect_frame(pose, image: np.ndarray, full_size: tuple[int, int],
+                 config: PoseConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+    """The one MediaPipe call: keypoints of one frame, or None when no person is found.
+
+    Parameters
+    ----------
+    pose
+        From :func:`open_pose_model`; it tracks the person from the previous frame it saw.
+    image : ndarray, shape (h, w, 3), uint8
+        RGB frame, possibly scaled down from ``full_size`` (:attr:`PoseConfig.max_side`).
+    full_size : (int, int)
+        (width, height) of the frame as filmed (upright); keypoints are in its pixels.
+
+    Returns
+    -------
+    (xy, confidence, mask) or None
+        ``xy`` (K, 2) full-resolution pixels with the silhouette points filled in,
+        ``confidence`` (K,), and the person mask at ``image``'s size (None without silhouette).
+    """
+    result = pose.process(image)
+    mask = result.segmentation_mask if config.silhouette.enabled else None
+    if result.pose_landmarks is None:
+        return None
+    xy, conf = _landmarks_to_row(result.pose_landmarks.landmark, *full_size)
+    if mask is not None:
+        _add_silhouette(xy, conf, mask, config.silhouette, image.shape[1] / full_size[0])
+    return xy, conf, mask
+
+
+@dataclass(frozen=True)
+class PoseSpan:
+    """Keypoints of one run of consecutive frames (the whole clip, or one parallel segment).
+
+    Attributes
+    ----------
+    time_s : ndarray, shape (n,)
+        Frame times in seconds from the clip's first frame.
+    xy, confidence : ndarray, shapes (n, K, 2) and (n, K)
+        As :class:`runform.keypoints.Keypoints`; NaN / 0 where no person was found.
+    detected : int
+        Frames with a person.
+    background : BackgroundSampler
+        The background frames sampled in this run.
+    size : tuple of int or None
+        (width, height) of the upright frames as filmed.
+    """
+
+    time_s: np.ndarray
+    xy: np.ndarray
+    confidence: np.ndarray
+    detected: int
+    background: BackgroundSampler
+    size: tuple[int, int] | None
+
+
+def pose_span(path, capture_fps: float | None, config: PoseConfig, clip_frames: int,
+              warm_s: float | None = None, keep_s: float | None = None, stop_s: float | None = None,
+              first_index: int = 0, span_frames: int | None = None, max_frames: int | None = None,
+              tick: Callable[[int], None] | None = None) -> PoseSpan:
+    """Run one MediaPipe instance over the frames from ``keep_s`` to ``stop_s`` (seconds).
+
+    Frames from ``warm_s`` to ``keep_s`` are seen but not kept: the tracker locks on to the
+    runner there, as it had in a run from the start. ``first_index`` is the clip-wide index
+    of the first kept frame and ``clip_frames`` the clip's length (the background samples are
+    every n-th frame of the clip); ``span_frames`` the frames expected in this run.
+    ``tick(n)`` is called with the number of frames kept so far.
+    """
+    k = len(KEYPOINT_NAMES)
+    cap = max(64, int((span_frames or clip_frames) * 1.05) + 16)  # preallocated; grows only if the header undercounts
+    xy = np.full((cap, k, 2), np.nan)
+    conf = np.zeros((cap, k))
+    times = np.empty(cap)
+    n = detected = 0
+    size = None
+    background = BackgroundSampler(clip_frames, config.verticals)
+    start = warm_s if warm_s is not None else keep_s
+    with open_pose_model(config) as pose:
+        # Decoded ahead in a thread: FFmpeg works on another core while MediaPipe runs.
+        for t, image in prefetch(iter_frames(path, capture_fps=capture_fps, max_frames=max_frames, start_s=start,
+                                             stop_s=stop_s, max_side=config.max_side)):
+            if size is None:
+                size = _full_size(path, image)
+            found = detect_frame(pose, image, size, config)
+            if keep_s is not None and t < keep_s:
+                continue  # warming up the tracker
+            if n == cap:
+                xy = np.concatenate([xy, np.full_like(xy, np.nan)])
+                conf = np.concatenate([conf, np.zeros_like(conf)])
+                times = np.concatenate([times, np.empty_like(times)])
+                cap *= 2
+            if found is not None:
+                xy[n], conf[n], mask = found
+                detected += 1
+            else:
+                mask = None
+            background.add(first_index + n, image, mask, full_size=size)
+            times[n] = t
+            n += 1
+            if tick is not None:
+                tick(n)
+    return PoseSpan(times[:n].copy(), xy[:n].copy(), conf[:n].copy(), detected, background, size)
+
+
+def _full_size(path, image: np.ndarray) -> tuple[int, int]:
+    """(width, height) of the upright frame as filmed, given a (possibly scaled) decoded one."""
+    info = probe_video(path)
+    return (info.width, info.height) if info.width and info.height else (image.shape[1], image.shape[0])
 
 
 def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = PoseConfig(),
                   progress: Callable[[int, int], None] | None = None,
-                  max_frames: int | None = None) -> Keypoints:
+                  max_frames: int | None = None, workers: int | None = 1) -> Keypoints:
     """Run MediaPipe Pose over every frame of a video.
 
     Parameters
@@ -126,11 +267,14 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     config : PoseConfig
         Model settings.
     progress : callable, optional
-        Called as ``progress(done, total)`` after each frame; ``total`` is the
+        Called as ``progress(done, total)`` as frames are done; ``total`` is the
         header's frame-count estimate (capped by ``max_frames``) and may be
         wrong by a few frames.
     max_frames : int, optional
-        Analyse only the first this-many frames.
+        Analyse only the first this-many frames (always one process).
+    workers : int or None
+        Processes that run MediaPipe on segments of the clip at once
+        (:mod:`runform.pose.segments`); None: one per core this process may use.
 
     Returns
     -------
@@ -139,8 +283,9 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
         seconds from the first frame. Frames without a detection are NaN with
         confidence 0. The silhouette keypoints (:mod:`runform.pose.silhouette`) are
         measured on MediaPipe's person mask in the same pass. ``meta`` holds
-        ``detection_rate``, ``source``, ``frames``, ``video_fps`` and ``scene_verticals``
-        (:class:`runform.camera.verticals.SceneVerticals` as a dict, or None).
+        ``detection_rate``, ``source``, ``frames``, ``video_fps``, ``scene_verticals``
+        (:class:`runform.camera.verticals.SceneVerticals` as a dict, or None) and
+        ``pose_workers`` (the processes used).
 
     Raises
     ------
@@ -149,66 +294,30 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     NoRunnerFound
         When fewer than 10 % of frames have a detected person.
     """
-    import mediapipe as mp  # slow import; keep it out of module import
+    from runform.pose.segments import default_workers, plan_segments, run_segments
 
     path = Path(path)
     info = probe_video(path)
     total = info.frame_count if max_frames is None else min(info.frame_count or max_frames, max_frames)
-    k = len(KEYPOINT_NAMES)
-    xy_chunks: list[np.ndarray] = []
-    conf_chunks: list[np.ndarray] = []
-    times: list[float] = []
-    xy_buf = np.full((_CHUNK, k, 2), np.nan)
-    conf_buf = np.zeros((_CHUNK, k))
-    fill = 0
-    detected = 0
-    size: tuple[int, int] | None = None
-    background = BackgroundSampler(total or 300, config.verticals)
-    sil = config.silhouette.enabled
-    with mp.solutions.pose.Pose(
-        static_image_mode=False,
-        model_complexity=config.model_complexity,
-        smooth_landmarks=config.smooth_landmarks,
-        # The mask comes from the same network pass as the landmarks; unsmoothed, so a
-        # foot's touchdown is not blurred across frames.
-        enable_segmentation=sil,
-        smooth_segmentation=False,
-        min_detection_confidence=config.min_detection_confidence,
-        min_tracking_confidence=config.min_tracking_confidence,
-    ) as pose:
-        for t, image in iter_frames(path, capture_fps=capture_fps, max_frames=max_frames):
-            h, w = image.shape[:2]
-            size = size or (w, h)
-            result = pose.process(image)
-            mask = result.segmentation_mask if sil else None
-            if result.pose_landmarks is not None:
-                xy_buf[fill], conf_buf[fill] = _landmarks_to_row(result.pose_landmarks.landmark, w, h)
-                if mask is not None:
-                    _add_silhouette(xy_buf[fill], conf_buf[fill], mask, config.silhouette)
-                detected += 1
-            background.add(len(times), image, mask)
-            times.append(t)
-            fill += 1
-            if fill == _CHUNK:
-                xy_chunks.append(xy_buf)
-                conf_chunks.append(conf_buf)
-                xy_buf = np.full((_CHUNK, k, 2), np.nan)
-                conf_buf = np.zeros((_CHUNK, k))
-                fill = 0
-            if progress is not None:
-                progress(len(times), max(total, len(times)))
-    xy_chunks.append(xy_buf[:fill])
-    conf_chunks.append(conf_buf[:fill])
-    n = len(times)
+    workers = default_workers() if workers is None else max(1, int(workers))
+    plan = plan_segments(info, capture_fps, workers) if max_frames is None else []
+    if len(plan) > 1:
+        spans = run_segments(path, capture_fps, config, plan, total, progress)
+    else:
+        tick = (lambda n: progress(n, max(total, n))) if progress is not None else None
+        spans = [pose_span(path, capture_fps, config, total or 300, max_frames=max_frames, tick=tick)]
+    n = sum(len(s.time_s) for s in spans)
+    detected = sum(s.detected for s in spans)
     rate = detected / n if n else 0.0
     if rate < MIN_DETECTION_RATE:
         raise NoRunnerFound(f"no person detected in {path.name}")
+    background = spans[0].background.merged([s.background for s in spans[1:]])
     verticals = estimate_scene_verticals(background)
     return Keypoints(
-        np.concatenate(xy_chunks), np.concatenate(conf_chunks), np.asarray(times),
-        units="px", image_size=size,
+        np.concatenate([s.xy for s in spans]), np.concatenate([s.confidence for s in spans]),
+        np.concatenate([s.time_s for s in spans]), units="px", image_size=spans[0].size,
         meta={"detection_rate": rate, "source": "mediapipe", "frames": n,
-              "video_fps": info.fps, "capture_fps": capture_fps,
+              "video_fps": info.fps, "capture_fps": capture_fps, "pose_workers": len(spans),
               "scene_verticals": verticals.as_dict() if verticals is not None else None},
     )
 
@@ -216,7 +325,9 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
 def _cache_key(path: Path, capture_fps: float | None, config: PoseConfig,
                max_frames: int | None) -> dict:
     st = path.stat()
-    key = {"version": _CACHE_VERSION, "input": str(path.resolve()), "size": st.st_size,
+    # The file by name, size and modification time, not folder: a copy that kept its mtime (a
+    # batch input shipped to a Ray node, a moved clip) reuses the cache.
+    key = {"version": _CACHE_VERSION, "input": path.name, "size": st.st_size,
            "mtime_ns": st.st_mtime_ns, "capture_fps": capture_fps,
            "config": asdict(config), "max_frames": max_frames}
     return json.loads(json.dumps(key))  # as the sidecar stores it (tuples become lists)
@@ -225,7 +336,7 @@ def _cache_key(path: Path, capture_fps: float | None, config: PoseConfig,
 def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
                           config: PoseConfig = PoseConfig(),
                           progress: Callable[[int, int], None] | None = None,
-                          max_frames: int | None = None) -> Keypoints:
+                          max_frames: int | None = None, workers: int | None = 1) -> Keypoints:
     """Return cached keypoints for a video, estimating and caching them if stale.
 
     Parameters
@@ -234,9 +345,10 @@ def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
         Video file.
     cache_path : str or os.PathLike
         ``.npz`` cache file; a sidecar ``<cache_path>.json`` holds the key
-        (input size, mtime, capture_fps, config, max_frames).
-    capture_fps, config, progress, max_frames
-        As :func:`estimate_pose`.
+        (input file name, size, mtime, capture_fps, config, max_frames).
+    capture_fps, config, progress, max_frames, workers
+        As :func:`estimate_pose` (the worker count is not part of the key: a cache made by
+        one process serves a run with two, and the other way round).
 
     Returns
     -------
@@ -261,7 +373,7 @@ def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
         except (OSError, ValueError, KeyError, KeypointError, EOFError, zipfile.BadZipFile):
             pass  # unreadable or corrupt cache: recompute
     kp = estimate_pose(path, capture_fps=capture_fps, config=config,
-                       progress=progress, max_frames=max_frames)
+                       progress=progress, max_frames=max_frames, workers=workers)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     sidecar.unlink(missing_ok=True)  # never pair a new .npz with an old key
     with atomic_path(cache_path) as tmp:

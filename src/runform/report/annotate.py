@@ -19,6 +19,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from ..io.prefetch import prefetch
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter, even_size
 from .annotate_config import AnnotateConfig, counter_colour, overstride_flagged, shin_band
@@ -88,10 +89,12 @@ def render_annotated_video(analysis, out_path, config: AnnotateConfig = Annotate
     buf: deque = deque()
     offset, n_in, n_out = 0.0, 0, 0
     total = info.frame_count
-    with VideoWriter(out_path, fps=fps, crf=config.crf) as writer:
-        for t, frame in iter_frames(path, capture_fps):
-            img = cv2.resize(frame, size, interpolation=cv2.INTER_AREA) if (frame.shape[1], frame.shape[0]) != size \
-                else frame.copy()
+    with VideoWriter(out_path, fps=fps, crf=config.crf, preset=config.preset) as writer:
+        # Scaled to the output size in the decoder's colour conversion, decoded ahead in a thread
+        # while this one draws and x264 encodes.
+        for t, frame in prefetch(iter_frames(path, capture_fps, size=size)):
+            img = frame if (frame.shape[1], frame.shape[0]) == size and frame.flags.writeable \
+                else cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
             draw_frame(img, sc, t)
             writer.write(img, t * to_file + offset)
             n_in += 1

@@ -39,14 +39,12 @@ def key_frames(analysis: Analysis, video_path: Path, capture_fps: float | None =
         return []
     targets = {foot: float(t[i]) for foot, (_, i) in wanted.items()}
     frames: dict[str, np.ndarray] = {}
-    best: dict[str, float] = {}
-    last = max(targets.values()) + 0.5
-    for ts, img in iter_frames(video_path, capture_fps):
-        for foot, tt in targets.items():
-            if abs(ts - tt) < best.get(foot, np.inf):
-                best[foot], frames[foot] = abs(ts - tt), img
-        if ts > last:
-            break
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    for foot, tt in targets.items():
+        # The keypoints' times are the frames' own: seek to the key frame before the contact and
+        # decode to it, instead of decoding the clip from the start.
+        for _, img in iter_frames(video_path, capture_fps, start_s=tt - 0.25 * dt, max_frames=1):
+            frames[foot] = img
     out = []
     for foot, (s, i) in wanted.items():
         if foot not in frames:

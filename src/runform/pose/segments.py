@@ -1,0 +1,180 @@
+"""Pose on every core: the clip cut into segments, each run by its own MediaPipe instance.
+
+MediaPipe Pose runs its graph on one core, so a long clip leaves the others idle. The clip
+is cut into as many time segments as there are workers; the first runs in this process,
+the others in processes of their own (``spawn``: MediaPipe's threads do not survive a
+fork). Each later segment starts ``seam_frames`` early: MediaPipe tracks the person from
+one frame to the next, and after a fresh detection its region of interest needs a few
+frames to settle where a run from the start would have it. Those warm-up frames are seen
+and dropped; the kept frames of the segments tile the clip exactly, in time order, so
+stitching is a concatenation.
+
+Each worker decodes only its own segment (the decoder seeks to the key frame before it)
+and sends back only keypoints and a few background samples, so memory does not grow with
+the number of workers beyond one MediaPipe instance each.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = ["Segment", "SEAM_FRAMES", "default_workers", "plan_segments", "run_segments"]
+
+#: Frames a later segment's tracker sees before the first frame it keeps. On the real clips
+#: the landmarks agree with a run from the start to within pose noise after 2-3 frames
+#: (tests/pose/test_segments.py compares the stitched run with the sequential one).
+SEAM_FRAMES = 8
+#: Shortest segment worth a process of its own: below it the start-up (about 1-2 s of CPU to
+#: import MediaPipe) costs more than the segment.
+MIN_SEGMENT_FRAMES = 90
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One worker's share of the clip, in seconds on the keypoints' clock.
+
+    Attributes
+    ----------
+    warm_s : float or None
+        Where its tracker starts (None: the clip's start).
+    keep_s, stop_s : float or None
+        Its kept frames are those with ``keep_s <= t < stop_s`` (None: open end).
+    first_index : int
+        Clip-wide index of its first kept frame (exact for constant-rate files).
+    frames : int
+        Frames it is expected to keep.
+    """
+
+    warm_s: float | None
+    keep_s: float | None
+    stop_s: float | None
+    first_index: int
+    frames: int
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def plan_segments(info, capture_fps: float | None, workers: int, seam_frames: int = SEAM_FRAMES,
+                  min_frames: int = MIN_SEGMENT_FRAMES) -> list[Segment]:
+    """Cut a clip into at most ``workers`` segments of equal work.
+
+    Parameters
+    ----------
+    info : runform.io.video.VideoInfo
+        The probed clip (``frame_count`` and ``fps``).
+    capture_fps : float or None
+        As :func:`runform.io.video.iter_frames` (the keypoints' clock).
+    workers : int
+        Processes available.
+    seam_frames, min_frames : int
+        Warm-up frames of a later segment; the fewest kept frames a segment may have.
+
+    Returns
+    -------
+    list of Segment
+        In time order; fewer than two (nothing to split) when the clip is too short, its
+        frame rate unknown, or ``workers`` is 1. Boundaries sit half a frame before a frame
+        so rounded timestamps fall clearly on one side. The first segment needs no warm-up,
+        so it keeps ``seam_frames`` more frames than the others: every worker sees as many.
+    """
+    n, fps = int(info.frame_count or 0), float(info.fps)
+    if not (math.isfinite(fps) and fps > 0):
+        return []
+    workers = min(int(workers), (n - seam_frames) // max(1, min_frames))
+    if workers < 2:
+        return []
+    dt = (fps / capture_fps if capture_fps else 1.0) / fps  # seconds per frame on the keypoints' clock
+    span = (n - seam_frames) / workers
+    starts = [0] + [int(round(seam_frames + k * span)) for k in range(1, workers)]
+    out = []
+    for k, first in enumerate(starts):
+        last = starts[k + 1] if k + 1 < workers else n
+        out.append(Segment(warm_s=(first - seam_frames - 0.5) * dt if k else None,
+                           keep_s=(first - 0.5) * dt if k else None,
+                           stop_s=(last - 0.5) * dt if k + 1 < workers else None,
+                           first_index=first, frames=last - first))
+    return out
+
+
+_counters = None  # the worker's view of the shared progress counters
+
+
+def _init_worker(counters) -> None:
+    global _counters
+    _counters = counters
+
+
+def _run(path: str, capture_fps, config, segment: Segment, slot: int, clip_frames: int):
+    """A worker process's segment (module level: ``spawn`` pickles it by name)."""
+    from .mediapipe_pose import pose_span
+
+    def tick(n: int) -> None:
+        _counters[slot] = n
+
+    return pose_span(path, capture_fps, config, clip_frames, warm_s=segment.warm_s, keep_s=segment.keep_s,
+                     stop_s=segment.stop_s, first_index=segment.first_index, span_frames=segment.frames,
+                     tick=tick)
+
+
+def run_segments(path, capture_fps: float | None, config, plan: list[Segment], clip_frames: int,
+                 progress: Callable[[int, int], None] | None = None) -> list:
+    """Pose of every segment of ``plan``: the first here, the others in worker processes.
+
+    Returns
+    -------
+    list of runform.pose.mediapipe_pose.PoseSpan
+        In time order; their frames tile the clip.
+
+    Raises
+    ------
+    Whatever a segment raised (e.g. UnreadableInput); the other workers are stopped.
+    """
+    from .mediapipe_pose import pose_span
+
+    ctx = multiprocessing.get_context("spawn")
+    counters = ctx.Array("q", len(plan), lock=False)
+    total = max(clip_frames, 1)
+
+    def report() -> None:
+        if progress is not None:
+            done = sum(counters[:])
+            progress(done, max(total, done))
+
+    def tick(n: int) -> None:
+        counters[0] = n
+        report()
+
+    pool = ctx.Pool(len(plan) - 1, initializer=_init_worker, initargs=(counters,))
+    ok = False
+    try:
+        pending = [pool.apply_async(_run, (str(path), capture_fps, config, seg, i, clip_frames))
+                   for i, seg in enumerate(plan) if i]
+        first = plan[0]
+        spans = [pose_span(path, capture_fps, config, clip_frames, stop_s=first.stop_s,
+                           span_frames=first.frames, tick=tick)]
+        for job in pending:
+            while not job.ready():
+                report()
+                time.sleep(0.2)
+            spans.append(job.get())
+        report()
+        ok = True
+        return spans
+    finally:
+        if ok:
+            pool.close()
+        else:
+            pool.terminate()  # an error or Ctrl-C here: stop the other segments now
+        pool.join()
+

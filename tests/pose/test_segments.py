@@ -1,0 +1,66 @@
+"""Pose on segments in parallel processes (runform.pose.segments)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from runform.io.video import VideoInfo
+from runform.pose.segments import plan_segments
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+MALE_SIDE = DATA / "videos" / "male_side.mp4"
+
+
+def _info(n: int, fps: float = 60.0) -> VideoInfo:
+    return VideoInfo(Path("x.mp4"), 1080, 1920, 0, fps, n, n / fps, "h264")
+
+
+@pytest.mark.parametrize("n, workers, capture", [(388, 2, None), (36000, 2, None), (1001, 3, None), (600, 4, 240.0)])
+def test_segments_tile_the_clip_with_equal_work(n, workers, capture):
+    plan = plan_segments(_info(n), capture, workers, seam_frames=8, min_frames=90)
+    assert len(plan) == workers
+    dt = (60.0 / capture if capture else 1.0) / 60.0
+    assert plan[0].warm_s is None and plan[0].keep_s is None and plan[-1].stop_s is None
+    assert sum(s.frames for s in plan) == n
+    for a, b in zip(plan, plan[1:]):
+        assert a.stop_s == b.keep_s  # kept frames tile the clip, no gap, no overlap
+        assert b.first_index == a.first_index + a.frames
+        assert b.keep_s == pytest.approx((b.first_index - 0.5) * dt)  # half a frame before a frame
+        assert b.keep_s - b.warm_s == pytest.approx(8 * dt)
+    work = [s.frames + (8 if s.warm_s is not None else 0) for s in plan]  # frames each tracker sees
+    assert max(work) - min(work) <= 1
+
+
+def test_no_split_when_it_would_not_pay():
+    assert plan_segments(_info(388), None, 1) == []
+    assert plan_segments(_info(150), None, 2) == []  # each half under 90 frames
+    assert len(plan_segments(_info(1000), None, 64)) == (1000 - 8) // 90
+    assert plan_segments(_info(388, fps=float("nan")), None, 2) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not MALE_SIDE.is_file(), reason="shared test video absent")
+def test_parallel_run_gives_the_sequential_contacts_and_metrics():
+    from runform.pipeline import AnalysisConfig, analyze_keypoints, load_keypoints
+
+    runs = {}
+    for workers in (1, 2):
+        kp, info = load_keypoints(MALE_SIDE, AnalysisConfig(pose_workers=workers))
+        assert kp.meta["pose_workers"] == workers
+        runs[workers] = (kp, analyze_keypoints(kp, info, AnalysisConfig()))
+    (kp1, a1), (kp2, a2) = runs[1], runs[2]
+    np.testing.assert_array_equal(kp1.time_s, kp2.time_s)  # every frame once, in order
+    half = len(kp1) // 2
+    # Before the seam the first worker is the sequential run itself; after it, pose noise only.
+    np.testing.assert_allclose(kp2.xy[: half - 20], kp1.xy[: half - 20], equal_nan=True)
+    d = np.linalg.norm(kp2.xy - kp1.xy, axis=2)
+    assert np.nanmedian(d[half:]) < 5.0  # px, on a 1280 px tall clip
+    ic1 = np.array([s["ic_time_s"] for s in a1.strides])
+    ic2 = np.array([s["ic_time_s"] for s in a2.strides])
+    assert len(ic1) == len(ic2)
+    assert np.max(np.abs(ic1 - ic2)) <= 2 / 30 + 1e-9  # within two frames
+    assert [s["foot"] for s in a1.strides] == [s["foot"] for s in a2.strides]
+    for key, tol in (("cadence_spm", 1.0), ("shin_angle_ic_deg", 1.0), ("overstride_pct_leg", 2.0),
+                     ("contact_time_s", 0.02)):
+        assert a2.summary[key] == pytest.approx(a1.summary[key], abs=tol), key
