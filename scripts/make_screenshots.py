@@ -32,7 +32,17 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts" / "support"))
 
-from browser import browser, open_page  # noqa: E402
+from browser import browser, open_page as _open  # noqa: E402
+
+
+def open_page(ctx, path: Path):
+    """Open a page at 1280 px; stop on a console error or a horizontal overflow (what the
+    browser test checks on small inputs, here on the real clips' pages)."""
+    page, check = _open(ctx, path)
+    if check.errors or check.overflows:
+        raise SystemExit(f"{path}: console errors {list(check.errors)}, {check.scroll_width} px wide at "
+                         f"{check.client_width} px")
+    return page, check
 
 CLIPS = {"male_side": "videos/male_side.mp4", "gym": "videos/treadmill_gym_1080x1920_60fps.mp4",
          "sprint": "videos/sprint_start_multi_person.mp4"}
