@@ -80,15 +80,15 @@ def frame_times(metrics: dict) -> list[float]:
     (two contacts over 0.8 s apart when the near side is unknown), and a moment with no contact for
     over a second (the longest gap between contacts, or 1.5 s after the last), when there is one:
     whatever the video showed of the last contact must be gone by then."""
-    strides = [s for s in metrics["strides"] if not s.get("excluded")] or metrics["strides"]
+    strides = [s for s in metrics["contacts"] if not s.get("excluded")] or metrics["contacts"]
     near = metrics["runner"].get("near_side")
     mid = strides[len(strides) // 2:] + strides
     first = next((s for s in mid if near is None or s["foot"] == near), mid[0])
-    others = [s for s in mid + metrics["strides"] if s is not first and (
+    others = [s for s in mid + metrics["contacts"] if s is not first and (
         near is not None and s["foot"] != near or near is None and abs(s["ic_time_s"] - first["ic_time_s"]) > 0.8)]
     second = others[0] if others else mid[-1]  # counted contacts first, then any (an excluded one shows grey)
     times = [first["ic_time_s"] + 0.03, second["ic_time_s"] + 0.03]
-    ics = sorted(s["ic_time_s"] for s in metrics["strides"]) + [metrics["input"]["duration_s"]]
+    ics = sorted(s["ic_time_s"] for s in metrics["contacts"]) + [metrics["input"]["duration_s"]]
     gap, start = max((b - a, a) for a, b in zip(ics, ics[1:]))
     if gap > 1.2:
         times.append(start + min(1.5, gap - 0.2))

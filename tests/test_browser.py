@@ -41,18 +41,18 @@ def pages(tmp_path_factory, shared_data) -> dict[str, Path]:
     from runform.batch.discovery import Job
     from runform.batch.outputs import FAILED, OK, Row, write_all
     from runform.cli import main
-    from runform.io.trc_writer import write_trc
+    from runform.synth.trc_writer import write_trc
     from runform.pipeline import AnalysisConfig, analyze_keypoints, load_keypoints
-    from runform.render.samples import AFTER, BEFORE
+    from runform.synth.render.samples import AFTER, BEFORE
     from runform.report.cues import coaching_cues
     from runform.report.html import write_report
-    from runform.synthetic import generate_run
+    from runform.synth.runner import generate_run
 
     d = tmp_path_factory.mktemp("pages")
     trc = shared_data / "mocap-gt" / "RBDS001runT25_60hz.trc"
     kp, info = load_keypoints(trc, AnalysisConfig())
     a = analyze_keypoints(kp, info)
-    report = write_report(a, coaching_cues(a.summary, a.strides, a.quality), d / "report.html", None)
+    report = write_report(a, coaching_cues(a.summary, a.contacts, a.quality), d / "report.html", None)
     pair = [write_trc(generate_run(replace(p, fps=60.0, duration_s=6.0))[0], d / f"{n}.trc")
             for n, p in (("before", BEFORE), ("after", AFTER))]
     res = CliRunner().invoke(main, ["compare", str(pair[0]), str(pair[1]), "--out", str(d / "cmp"), "--no-video"])

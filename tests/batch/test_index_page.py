@@ -4,7 +4,7 @@ import re
 
 from runform.batch.discovery import Job
 from runform.batch.index_page import runner_groups
-from runform.batch.outputs import FAILED, OK, Row, write_all
+from runform.batch.outputs import FAILED, OK, Row, index_items, write_all
 
 
 def _m(verdict, shin, cadence=170.0):
@@ -21,7 +21,7 @@ def _rows(tmp_path):
 
 
 def test_runner_medians_only_from_judged_sessions(tmp_path):
-    (g,) = runner_groups(_rows(tmp_path))
+    (g,) = runner_groups(index_items(_rows(tmp_path)))
     assert (g["n"], g["n_judged"], g["n_failed"]) == (4, 2, 1)
     assert g["shin"] == "8.0" and g["cadence"] == "170.0"  # the 40 deg / 90 spm clip is left out
 

@@ -8,8 +8,9 @@ import pytest
 from runform.io.video import VideoInfo
 from runform.pose.segments import plan_segments
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-MALE_SIDE = DATA / "videos" / "male_side.mp4"
+from ..shared import SHARED
+
+MALE_SIDE = SHARED / "videos" / "male_side.mp4"
 
 
 def _info(n: int, fps: float = 60.0) -> VideoInfo:
@@ -56,11 +57,11 @@ def test_parallel_run_gives_the_sequential_contacts_and_metrics():
     np.testing.assert_allclose(kp2.xy[: half - 20], kp1.xy[: half - 20], equal_nan=True)
     d = np.linalg.norm(kp2.xy - kp1.xy, axis=2)
     assert np.nanmedian(d[half:]) < 5.0  # px, on a 1280 px tall clip
-    ic1 = np.array([s["ic_time_s"] for s in a1.strides])
-    ic2 = np.array([s["ic_time_s"] for s in a2.strides])
+    ic1 = np.array([s["ic_time_s"] for s in a1.contacts])
+    ic2 = np.array([s["ic_time_s"] for s in a2.contacts])
     assert len(ic1) == len(ic2)
     assert np.max(np.abs(ic1 - ic2)) <= 2 / 30 + 1e-9  # within two frames
-    assert [s["foot"] for s in a1.strides] == [s["foot"] for s in a2.strides]
+    assert [s["foot"] for s in a1.contacts] == [s["foot"] for s in a2.contacts]
     for key, tol in (("cadence_spm", 1.0), ("shin_angle_ic_deg", 1.0), ("overstride_pct_leg", 2.0),
                      ("contact_time_s", 0.02)):
         assert a2.summary[key] == pytest.approx(a1.summary[key], abs=tol), key

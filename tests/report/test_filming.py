@@ -27,7 +27,7 @@ def _raised_flags() -> set[str]:
 
 def test_every_flag_the_code_raises_has_plain_words():
     raised = _raised_flags()
-    assert {"low_visibility", "too_few_strides_left", "camera_tilt_from_ground", "overstride_model_missing",
+    assert {"low_visibility", "too_few_contacts_left", "camera_tilt_from_ground", "overstride_model_missing",
             "frames_missing", "trc_units"} <= raised  # the scan sees every way flags are set
     missing = sorted(raised - set(QUALITY_MEANING))
     assert not missing, f"quality flags without plain words in runform.report.filming: {missing}"
@@ -43,16 +43,16 @@ def test_panel_provenance_and_advice(rbds):
     assert any(s.startswith("shin_red_deg = 8.0") for s in prov.settings)
     assert provenance(rbds).settings == ("defaults",)
     assert filming_advice({}) == ()
-    assert len(filming_advice({"too_few_strides_left": "x", "too_few_strides_right": "y", "not_side_on": "z"})) == 2
+    assert len(filming_advice({"too_few_contacts_left": "x", "too_few_contacts_right": "y", "not_side_on": "z"})) == 2
 
 
 def test_report_shows_flags_in_plain_words_and_advice_only_when_needed(rbds):
-    cues = coaching_cues(rbds.summary, rbds.strides, rbds.quality)
+    cues = coaching_cues(rbds.summary, rbds.contacts, rbds.quality)
     plain = render_report(rbds, cues)
     assert "How this was filmed" in plain and "What judged this clip" in plain
     assert ("How to film for a better analysis" in plain) == bool(filming_advice(rbds.quality))
     flagged = replace(rbds, quality={**rbds.quality, "not_side_on": "feet look short (foot/shank 0.31)"})
-    html = render_report(flagged, coaching_cues(flagged.summary, flagged.strides, flagged.quality))
+    html = render_report(flagged, coaching_cues(flagged.summary, flagged.contacts, flagged.quality))
     assert "How to film for a better analysis" in html and "Film square to the running direction" in html
     assert "sagittal angles are underestimated" in html  # the flag's plain words, not just its name
 

@@ -16,7 +16,7 @@ from runform.report.html import gait_cycle_curves, render_report, write_report
 
 
 def _cues(a):
-    return coaching_cues(a.summary, a.strides, a.quality)
+    return coaching_cues(a.summary, a.contacts, a.quality)
 
 
 def test_report_is_self_contained(rbds, tmp_path):

@@ -23,8 +23,10 @@ QUALITY_MEANING = {
                       "withheld.",
     "far_leg_hidden": "The far leg is often hidden: trust the near-leg results more.",
     "not_side_on": "The camera is not side-on: sagittal angles are underestimated; angle-based cues are withheld.",
-    "too_few_strides_left": "Few left contacts: left-side medians are uncertain.",
-    "too_few_strides_right": "Few right contacts: right-side medians are uncertain.",
+    "too_few_contacts_left": "Few left contacts: left-side medians are uncertain.",
+    "too_few_contacts_right": "Few right contacts: right-side medians are uncertain.",
+    "vertical_oscillation_uncertain": "The bounce read at the hips and at the head disagree: the vertical "
+                                      "oscillation shown is not reliable here, and no cue is drawn from it.",
     "trc_units": "The TRC file's Units header did not fit the body size; distances were read in the unit that did.",
     "contacts_excluded": "Contacts no runner can produce (see the Contacts table) are left out of every median, cue "
                          "and verdict.",
@@ -58,8 +60,8 @@ FILMING_ADVICE = {
                            "level.",
     "shin_from_landmarks": "Film against a plain background with shorts or tights so the lower leg's outline shows.",
     "contact_timing_estimated": "Film at 60 fps or more, with the feet and the ground clearly visible.",
-    "too_few_strides_left": "Film at least 8-10 s of steady running.",
-    "too_few_strides_right": "Film at least 8-10 s of steady running.",
+    "too_few_contacts_left": "Film at least 8-10 s of steady running.",
+    "too_few_contacts_right": "Film at least 8-10 s of steady running.",
     "slow_motion": "Pass the real capture rate of a slow-motion clip with --capture-fps.",
     "frames_missing": "Re-export or copy the clip again: the file is truncated or damaged.",
 }
@@ -119,7 +121,7 @@ def filming_panel(analysis) -> FilmingPanel:
             ("Camera tilt", _tilt(analysis.camera)))
     flags = tuple((f, str(text), QUALITY_MEANING.get(f, "")) for f, text in analysis.quality.items())
     excluded = tuple((n, s.get("foot", "-"), float(s["ic_time_s"]), s.get("exclusion_reason") or "")
-                     for n, s in enumerate(analysis.strides, 1) if s.get("excluded"))
+                     for n, s in enumerate(analysis.contacts, 1) if s.get("excluded"))
     return FilmingPanel(rows, flags, excluded)
 
 

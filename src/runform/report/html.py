@@ -9,70 +9,158 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from ..atomic import write_text_atomic
+from ..geometry import pelvis
 from ..classify.model import DECISIVE
+from ..metrics.angles import angle_from_vertical, flexion_angle
 from ..metrics.plausibility import counted
-from ..metrics.proxies import PROXY_NOTES
-from ..metrics.summary import SUMMARY_METRICS
+from ..metrics.registry import METRICS, fmt
 from ..pipeline import Analysis
 from .cues import WEAK_DATA_FLAGS, Thresholds, band, band_text, overstriding_decision
+from .figures import _BAND_FILL, _SIDE_COLOUR, _fig_png, _plt
 from .filming import QUALITY_MEANING, filming_advice, filming_panel, provenance
 from .key_frames import key_frames
-from .plots import gait_cycle_curves, plot_cycles, plot_shin, plot_times
 from .symmetry import plot_symmetry, symmetry_rows
 
-#: Plain definitions of every metric (README "Outputs" table); proxies come from PROXY_NOTES.
-DEFINITIONS: dict[str, tuple[str, str]] = {
-    "cadence_spm": ("Cadence", "Steps per minute: 60 / median step time (both feet)."),
-    "shin_angle_ic_deg": ("Shin angle at contact", "Knee-to-ankle line from vertical at initial contact; "
-                          "positive when the ankle lands ahead of the knee (overstriding). About 0 is the target."),
-    "foot_strike_angle_ic_deg": ("Foot strike angle", "Heel-to-toe pitch at contact minus the flat-foot pitch in "
-                                 "mid-stance; positive = toes up. > 8 deg rearfoot, < -1.6 deg forefoot "
-                                 "(Altman & Davis 2012)."),
-    "knee_flexion_ic_deg": ("Knee flexion at contact", "180 minus the hip-knee-ankle angle at contact."),
-    "knee_flexion_peak_stance_deg": ("Peak stance knee flexion", "Largest knee flexion between contact and toe-off."),
-    "knee_flexion_excursion_deg": ("Knee flexion excursion", PROXY_NOTES["knee_flexion_excursion_deg"]),
-    "overstride_pct_leg": ("Overstride", "Heel ahead of the pelvis centre at contact, horizontally, "
-                           "in % of leg length (thigh + shank)."),
-    "overstride_cm": ("Overstride (cm)", "The same in centimetres (needs metric keypoints or the runner's height)."),
-    "trunk_lean_deg": ("Trunk lean", "Pelvis centre to mid-shoulders from vertical at contact; positive = forward."),
-    "contact_time_s": ("Contact time", "Initial contact to toe-off."),
-    "flight_time_s": ("Flight time", "Toe-off to the next contact of the other foot."),
-    "step_time_s": ("Step time", "This contact to the next contact of the other foot."),
-    "duty_factor": ("Duty factor", "Contact time / stride time."),
-    "vertical_oscillation_pct_leg": ("Vertical oscillation", "Range of pelvis height over one stride, % leg length."),
-    "vertical_stiffness_kn_m": ("Vertical stiffness", PROXY_NOTES["vertical_stiffness_kn_m"]),
-    "leg_stiffness_kn_m": ("Leg stiffness", PROXY_NOTES["leg_stiffness_kn_m"]),
-    "speed_m_s": ("Speed", "The planted toe's backward speed relative to the pelvis, 30-90% of contact."),
-    "shoulder_elevation_ratio": ("Shoulder elevation ratio", PROXY_NOTES["shoulder_elevation_ratio"]),
-    "elbow_angle_deg": ("Elbow angle", PROXY_NOTES["elbow_angle_deg"]),
-}
+def _vals(contacts, foot, key):
+    pts = [(s["ic_time_s"], s.get(key)) for s in contacts if s["foot"] == foot]
+    return [(t, v) for t, v in pts if v is not None and math.isfinite(v)]
 
-def _fmt(v, unit: str = "") -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "-"
-    v = float(v)
-    return f"{v:.3f}" if abs(v) < 1 else f"{v:.1f}" if abs(v) < 1000 else f"{v:.0f}"
+
+def plot_shin(analysis: Analysis, t: Thresholds) -> str | None:
+    """Shin angle at contact per stride, per foot, over the traffic-light bands."""
+    plt = _plt()
+    if not any(_vals(analysis.contacts, f, "shin_angle_ic_deg") for f in ("left", "right")):
+        return None
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    ax.axhspan(-30, t.shin_amber_deg, color=_BAND_FILL["green"], alpha=0.10)
+    ax.axhspan(t.shin_amber_deg, t.shin_red_deg, color=_BAND_FILL["amber"], alpha=0.15)
+    ax.axhspan(t.shin_red_deg, 40, color=_BAND_FILL["red"], alpha=0.10)
+    lo, hi = 0.0, t.shin_red_deg + 2
+    for foot in ("left", "right"):
+        pts = _vals(counted(analysis.contacts), foot, "shin_angle_ic_deg")
+        if pts:
+            x, y = zip(*pts)
+            ax.plot(x, y, "o-", ms=4, lw=1, color=_SIDE_COLOUR[foot], label=foot)
+            lo, hi = min(lo, min(y) - 2), max(hi, max(y) + 2)
+    out = [(s["ic_time_s"], s["shin_angle_ic_deg"]) for s in analysis.contacts
+           if s.get("excluded") and s.get("shin_angle_ic_deg") is not None]
+    if out:  # shown where they are, clipped to the axis: they are not part of the runner's values
+        x, y = zip(*out)
+        ax.plot(x, np.clip(y, lo, hi), "x", ms=6, color="#9a9a9a", label="excluded (implausible)")
+    ax.set_ylim(lo, hi)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("shin angle at contact (deg)")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(alpha=0.3)
+    return _fig_png(fig)
+
+
+def gait_cycle_curves(analysis: Analysis, n: int = 101) -> dict:
+    """Knee flexion and trunk angle over the gait cycle, per side.
+
+    Each cycle runs from one initial contact to the next of the same foot, resampled to ``n``
+    points (0-100%). Cycles longer than 1.5 x the median are skipped (a missed contact).
+
+    Returns
+    -------
+    dict
+        ``{"knee": {side: (mean, sd, cycles)}, "trunk": {...}, "toe_off_pct": {side: float}}``;
+        a side or signal with no complete cycle is left out.
+    """
+    kp, d = analysis.keypoints, analysis.geometry.direction
+    t = kp.time_s
+    with np.errstate(invalid="ignore"):
+        trunk = angle_from_vertical(kp.midpoint("left_shoulder", "right_shoulder") - pelvis(kp), d, up=True)
+    out: dict = {"knee": {}, "trunk": {}, "toe_off_pct": {}}
+    grid = np.linspace(0, 1, n)
+    for side in ("left", "right"):
+        with np.errstate(invalid="ignore"):
+            knee = flexion_angle(kp.point(f"{side}_hip"), kp.point(f"{side}_knee"), kp.point(f"{side}_ankle"))
+        st = [s for s in counted(analysis.contacts) if s["foot"] == side]
+        spans = [(a["ic_time_s"], b["ic_time_s"], a.get("contact_time_s")) for a, b in zip(st, st[1:])]
+        if not spans:
+            continue
+        med = float(np.median([b - a for a, b, _ in spans]))
+        spans = [s for s in spans if s[1] - s[0] <= 1.5 * med]
+        tos = [c / (b - a) * 100 for a, b, c in spans if c]
+        if tos:
+            out["toe_off_pct"][side] = float(np.median(tos))
+        for name, sig in (("knee", knee), ("trunk", trunk)):
+            ok = np.isfinite(sig)
+            if ok.sum() < 2:
+                continue
+            cycles = []
+            for a, b, _ in spans:
+                ts = a + grid * (b - a)
+                inside = ok & (t >= a - 1e-9) & (t <= b + 1e-9)
+                if inside.sum() >= 0.8 * (b - a) * kp.fps:
+                    cycles.append(np.interp(ts, t[ok], sig[ok]))
+            if cycles:
+                c = np.array(cycles)
+                out[name][side] = (c.mean(axis=0), c.std(axis=0), len(cycles))
+    return out
+
+
+def plot_cycles(analysis: Analysis) -> str | None:
+    """Knee flexion and trunk lean, mean +/- SD per side, over the normalised gait cycle."""
+    curves = gait_cycle_curves(analysis)
+    panels = [(k, lab) for k, lab in (("knee", "knee flexion (deg)"), ("trunk", "trunk lean, + forward (deg)"))
+              if curves[k]]
+    if not panels:
+        return None
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(panels), figsize=(9, 3.4), squeeze=False)
+    x = np.linspace(0, 100, 101)
+    for ax, (key, label) in zip(axes[0], panels):
+        for side, (mean, sd, count) in curves[key].items():
+            col = _SIDE_COLOUR[side]
+            ax.plot(x, mean, color=col, label=f"{side} (n={count})")
+            ax.fill_between(x, mean - sd, mean + sd, color=col, alpha=0.2)
+            if side in curves["toe_off_pct"]:
+                ax.axvline(curves["toe_off_pct"][side], color=col, ls="--", lw=0.8)
+        ax.set_xlabel("% gait cycle (contact to contact, same foot)\ndashed = median toe-off", fontsize=8)
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    return _fig_png(fig)
+
+
+def plot_times(analysis: Analysis) -> str | None:
+    """Contact (solid) and flight (hatched) time per contact, coloured by foot."""
+    st = analysis.contacts
+    if not any(s.get("contact_time_s") for s in st):
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(9, 3.0))
+    idx = np.arange(len(st))
+    ct = np.array([s.get("contact_time_s") or np.nan for s in st], dtype=float) * 1000
+    ft = np.array([s.get("flight_time_s") or np.nan for s in st], dtype=float) * 1000
+    cols = ["#bbbbbb" if s.get("excluded") else _SIDE_COLOUR[s["foot"]] for s in st]
+    ax.bar(idx, np.nan_to_num(ct), color=cols, width=0.8)
+    ax.bar(idx, np.nan_to_num(ft), bottom=np.nan_to_num(ct), color=cols, width=0.8, alpha=0.3)
+    ax.set_xlabel("contact number (blue = left, red = right, grey = excluded; dark = contact, light = flight)")
+    ax.set_ylabel("time (ms)")
+    ax.grid(axis="y", alpha=0.3)
+    return _fig_png(fig)
 
 
 def metric_rows(summary: dict, bands: dict, t: Thresholds) -> list[dict]:
     """Rows of the metrics table: name, unit, median, IQR, left/right, normal band, light."""
-    units = dict(SUMMARY_METRICS, cadence_spm="steps/min", shoulder_elevation_ratio="", elbow_angle_deg="deg")
-    if summary.get("stiffness_unit"):
-        units["vertical_stiffness_kn_m"] = units["leg_stiffness_kn_m"] = summary["stiffness_unit"]
     rows = []
-    for m in ("cadence_spm", *SUMMARY_METRICS, "shoulder_elevation_ratio", "elbow_angle_deg"):
-        e = summary.get("metrics", {}).get(m, {})
-        if summary.get(m) is None and not e.get("all", {}).get("n"):
+    for m in METRICS:
+        e = summary.get("metrics", {}).get(m.name, {})
+        if summary.get(m.name) is None and not e.get("all", {}).get("n"):
             continue
         rows.append({
-            "metric": m, "name": DEFINITIONS[m][0], "unit": units.get(m, ""), "median": _fmt(summary.get(m)),
-            "iqr": _fmt(e.get("all", {}).get("iqr")), "left": _fmt(e.get("left", {}).get("median")),
-            "right": _fmt(e.get("right", {}).get("median")), "n": e.get("all", {}).get("n"),
-            "normal": band_text(m, t), "light": bands.get(m, band(m, summary.get(m), t)),
+            "metric": m.name, "name": m.label, "unit": m.unit, "median": fmt(m, summary.get(m.name)),
+            "iqr": fmt(m, e.get("all", {}).get("iqr")), "left": fmt(m, e.get("left", {}).get("median")),
+            "right": fmt(m, e.get("right", {}).get("median")), "n": e.get("all", {}).get("n"),
+            "normal": band_text(m.name, t), "light": bands.get(m.name, band(m.name, summary.get(m.name), t)),
         })
     return rows
 
@@ -106,19 +194,20 @@ def summary_light(cues: dict, quality: dict) -> tuple[str, str]:
     return "green", "No clear form issue stands out in this clip."
 
 
-def contact_rows(strides: list[dict]) -> list[dict]:
+def contact_rows(contacts: list[dict]) -> list[dict]:
     """One row per contact for the Contacts table: counted or excluded, with the reason."""
     def ms(v):
         return "-" if v is None else f"{v * 1000:.0f}"
 
     rows = []
-    for i, s in enumerate(strides, 1):
+    for i, s in enumerate(contacts, 1):
         p = s.get("overstride_probability")
-        rows.append({"n": i, "foot": s.get("foot", "-"), "ic": _fmt(s.get("ic_time_s")),
+        rows.append({"n": i, "foot": s.get("foot", "-"), "ic": "-" if s.get("ic_time_s") is None else f"{s['ic_time_s']:.3f}",
                      "contact": ms(s.get("contact_time_s")), "step": ms(s.get("step_time_s")),
-                     "flight": ms(s.get("flight_time_s")), "duty": _fmt(s.get("duty_factor")),
-                     "shin": _fmt(s.get("shin_angle_ic_deg")), "knee": _fmt(s.get("knee_flexion_ic_deg")),
-                     "over": _fmt(s.get("overstride_pct_leg")), "p": "-" if p is None else f"{p:.2f}",
+                     "flight": ms(s.get("flight_time_s")), "duty": fmt("duty_factor", s.get("duty_factor")),
+                     "shin": fmt("shin_angle_ic_deg", s.get("shin_angle_ic_deg")),
+                     "knee": fmt("knee_flexion_ic_deg", s.get("knee_flexion_ic_deg")),
+                     "over": fmt("overstride_pct_leg", s.get("overstride_pct_leg")), "p": fmt("overstride_probability", p),
                      "excluded": bool(s.get("excluded")), "reason": s.get("exclusion_reason") or ""})
     return rows
 
@@ -147,25 +236,25 @@ def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None
     s = analysis.summary
     g = analysis.geometry
     if "overstriding" not in cues:  # cues made elsewhere: the one decision, from the same inputs
-        cues = {**cues, "overstriding": overstriding_decision(analysis.strides, analysis.quality,
+        cues = {**cues, "overstriding": overstriding_decision(analysis.contacts, analysis.quality,
                                                               analysis.overstriding, thresholds)}
     verdict_band, verdict = summary_light(cues, analysis.quality)
-    sym = symmetry_rows(s, {m: n for m, (n, _) in DEFINITIONS.items()})
+    sym = symmetry_rows(s)
     frames = key_frames(analysis, Path(video_path), capture_fps, thresholds=thresholds) if video_path else []
-    defs = [{"metric": m, "name": name, "text": text} for m, (name, text) in DEFINITIONS.items()]
+    defs = [{"metric": m.name, "name": m.label, "text": m.definition} for m in METRICS]
     quality = [{"flag": f, "text": txt, "meaning": QUALITY_MEANING.get(f, "")} for f, txt in analysis.quality.items()]
     return _env().get_template("report.html.j2").render(
         title=Path(analysis.input.path).name, input=analysis.input, version=__version__,
         runner={"direction": "right" if g.direction > 0 else "left", "near_side": g.near_side or "-",
                 "setting": "treadmill" if g.treadmill else "overground"},
-        summary=s, cadence=_fmt(s.get("cadence_spm")), n_strides=len(analysis.strides),
+        summary=s, cadence=fmt("cadence_spm", s.get("cadence_spm")), n_found=len(analysis.contacts),
         verdict=verdict, verdict_band=verdict_band, cues=cues.get("cues", []), withheld=cues.get("withheld", []),
         rows=metric_rows(s, cues.get("bands", {}), thresholds),
         plots={"shin": plot_shin(analysis, thresholds), "cycles": plot_cycles(analysis),
                "times": plot_times(analysis), "symmetry": plot_symmetry(sym)},
-        sym=sym, frames=frames, names={m: n for m, (n, _) in DEFINITIONS.items()}, video=bool(video_path), quality=quality, definitions=defs,
-        fmt=_fmt, overstriding=cues["overstriding"], contacts=contact_rows(analysis.strides),
-        n_counted=len(counted(analysis.strides)),
+        sym=sym, frames=frames, names={m.name: m.label for m in METRICS}, video=bool(video_path), quality=quality, definitions=defs,
+        fmt=lambda v, metric: fmt(metric, v), overstriding=cues["overstriding"], contacts=contact_rows(analysis.contacts),
+        n_counted=len(counted(analysis.contacts)),
         filming=filming_panel(analysis), advice=filming_advice(analysis.quality),
         provenance=provenance(analysis, thresholds, capture_fps),
     )
@@ -181,4 +270,4 @@ def write_report(analysis: Analysis, cues: dict, out_path: Path, video_path: Pat
 
 __all__ = ["render_report", "write_report", "gait_cycle_curves", "symmetry_rows", "metric_rows", "key_frames",
            "summary_light", "contact_rows",
-           "DEFINITIONS", "QUALITY_MEANING"]
+           "QUALITY_MEANING"]

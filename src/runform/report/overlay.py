@@ -46,11 +46,11 @@ class Scene:
         self.direction = self.geom.direction or 1
         self.ground_y = self.geom.ground_y * scale if np.isfinite(self.geom.ground_y) else None
         self.leg_px = float(self.geom.leg_length) * scale if kp.units == "px" else float("nan")
-        self.strides = sorted(analysis.strides, key=lambda s: s["ic_time_s"])
+        self.strides = sorted(analysis.contacts, key=lambda s: s["ic_time_s"])
         self.summary = analysis.summary
         self.config = config
         # The one decision (runform.report.verdict), so the counter agrees with report and CLI.
-        self.decision = overstriding_decision(analysis.strides, analysis.quality, analysis.overstriding,
+        self.decision = overstriding_decision(analysis.contacts, analysis.quality, analysis.overstriding,
                                               config.thresholds)
         self.size = size
         self.u = u

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 
 from ..compare.mdc import MinimalDetectableChange
-from ..metrics.summary import SUMMARY_METRICS
-from .plots import SIDE_COLOUR, small_multiples, small_multiples_png
+from ..metrics.registry import REGISTRY
+from .figures import _SIDE_COLOUR as SIDE_COLOUR, small_multiples, small_multiples_png
 
 __all__ = ["symmetry_rows", "plot_symmetry", "SYMMETRY_METRICS"]
 
@@ -43,7 +43,7 @@ def symmetry_rows(summary: dict, names: dict[str, str] | None = None,
         if m in _SI_METRICS and left + right > 0:
             si = abs(left - right) / ((left + right) / 2) * 100
         noise = mdc.get(m) if mdc.get(m) is not None else mdc.get("contact_time_s")
-        rows.append({"metric": m, "name": (names or {}).get(m, m), "unit": SUMMARY_METRICS.get(m, ""),
+        rows.append({"metric": m, "name": (names or {}).get(m, REGISTRY[m].label), "unit": REGISTRY[m].unit,
                      "left": left, "right": right, "diff": right - left, "si": si, "mdc": noise,
                      "beyond_noise": abs(right - left) > noise,
                      "left_iqr": e["left"].get("iqr") or 0.0, "right_iqr": e["right"].get("iqr") or 0.0})
