@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= runform-output
 
-.PHONY: demo test install install-dev validate clean
+.PHONY: demo test install install-dev chromium validate clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,19 @@ install-dev: $(BIN)/python
 demo: install
 	$(BIN)/runform demo --out $(OUT)
 
-test: install-dev
+# The browser test (tests/test_browser.py) needs the system Chromium; install it when missing
+# (Debian/Ubuntu, as root or with sudo). Playwright drives it: no browser download.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install-dev chromium
 	$(BIN)/python -m pytest -q
+
+# docs/screenshots/: Chromium screenshots of the pages and frames of annotated.mp4 (needs ../shared/data).
+screenshots: install-dev chromium
+	$(BIN)/python scripts/make_screenshots.py
 
 validate: install-dev
 	$(BIN)/python scripts/validate_mocap.py

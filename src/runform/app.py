@@ -34,6 +34,8 @@ class OutputOptions:
     video_height: int | None = 720
     report: bool = True
     thresholds_toml: Path | None = None
+    #: Seconds annotated.mp4 holds still at each near-leg contact (0 = off).
+    freeze_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,8 @@ def write_all(analysis: Analysis, cues: dict, target: Path, input_path: Path, op
 
         with _bar(progress, "annotated video") as update:
             result = render_annotated_video(analysis, target / "annotated.mp4",
-                                            AnnotateConfig(video_height=options.video_height, thresholds=thresholds),
+                                            AnnotateConfig(video_height=options.video_height, thresholds=thresholds,
+                                                           freeze_s=options.freeze_s),
                                             capture_fps=capture_fps, progress=update)
         paths["annotated video"] = result.path
     if options.report:

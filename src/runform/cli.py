@@ -21,7 +21,18 @@ from .pipeline import AnalysisConfig, RunnerInfo
 from .terminal import console, fail, print_run, progress_bar
 
 
-@click.group()
+class _Group(click.Group):
+    """A group whose --help lists each command's whole first sentence (click cuts it at ~45 characters)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, cmd.get_short_help_str(limit=500)) for name, cmd in
+                ((n, self.get_command(ctx, n)) for n in self.list_commands(ctx)) if cmd is not None and not cmd.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="runform")
 def main() -> None:
     """Running-gait analysis from a side-on video or keypoint file."""
@@ -50,6 +61,9 @@ def main() -> None:
               help="Write annotated.mp4 (H.264, plays in browsers and phones) for video input.")
 @click.option("--video-height", type=click.IntRange(min=120), default=720, show_default=True,
               help="Height of annotated.mp4 in pixels (never upscaled).")
+@click.option("--freeze-contacts", "freeze_s", type=FiniteFloatRange(min=0, max=5), default=0.0, show_default=True,
+              help="Hold the annotated video still for this many seconds at each near-leg contact, so the "
+                   "shin angle can be read (0 = off).")
 @click.option("--report/--no-report", default=True, show_default=True, help="Write report.html.")
 @click.option("--config", "config_toml", type=click.Path(path_type=Path), default=None,
               help="TOML file overriding coaching thresholds (see runform.report.thresholds.Thresholds).")
@@ -59,7 +73,7 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes running pose on segments of a video at once [default: one per core].")
 def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, runner_xy, keypoint_fps, video,
-            video_height, report, config_toml, model_path, workers) -> None:
+            video_height, freeze_s, report, config_toml, model_path, workers) -> None:
     """Analyze INPUT: a video, a .trc file or a folder of OpenPose *_keypoints.json (or Pose2Sim *.000123.json)."""
     config = AnalysisConfig(runner=RunnerInfo(height_cm, mass_kg), capture_fps=capture_fps,
                             openpose_fps=keypoint_fps, model_path=model_path, pose_workers=workers,
@@ -69,14 +83,16 @@ def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, runner
             from .classify.model import load_cached
 
             load_cached(model_path)
-        print_run(run_analysis(input_path, out, config, OutputOptions(video, video_height, report, config_toml),
+        print_run(run_analysis(input_path, out, config,
+                               OutputOptions(video, video_height, report, config_toml, freeze_s),
                                progress=progress_bar))
     except Exception as err:  # noqa: BLE001 - every failure becomes a one-line message
         fail(err)
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("runform-output"), show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("runform-output"), show_default=True,
+              help="Output folder; the sample's results go to OUT/<sample name>/.")
 def demo(out: Path) -> None:
     """Analyze a bundled, project-generated sample and print where the outputs are."""
     from .demo import demo_input

@@ -10,18 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from runform.pipeline import AnalysisConfig, InputInfo, analyze_keypoints, load_keypoints
+from runform.pipeline import InputInfo, analyze_keypoints
 from runform.report.cues import coaching_cues
 from runform.report.html import gait_cycle_curves, render_report, write_report
-
-
-@pytest.fixture(scope="module")
-def rbds(shared_data):
-    path = shared_data / "mocap-gt" / "RBDS001runT25_60hz.trc"
-    if not path.exists():
-        pytest.skip(f"{path} missing")
-    kp, info = load_keypoints(path, AnalysisConfig())
-    return analyze_keypoints(kp, info)
 
 
 def _cues(a):
@@ -36,7 +27,7 @@ def test_report_is_self_contained(rbds, tmp_path):
     assert "http://" not in html and "https://" not in html
     assert f"{rbds.summary['cadence_spm']:.1f}" in html
     assert html.count("data:image/png;base64,") >= 3
-    for section in ('id="summary"', 'id="metrics"', 'id="quality"', 'id="definitions"'):
+    for section in ('id="summary"', 'id="metrics"', 'id="filming"', 'id="provenance"', 'id="definitions"'):
         assert section in html
     assert 'id="frames"' not in html  # no video: no key frames
     assert "Heiderscheit" in html  # this runner (157 spm) gets the cadence cue

@@ -6,14 +6,13 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from statistics import median
 
-from .. import __version__
 from ..atomic import write_text_atomic
 from ..metrics.registry import REGISTRY, fmt
+from . import index_page
 from .discovery import Job
+from .index_page import file_date
 
 #: Statuses of a summary row.
 OK, SKIPPED, FAILED, FAILED_UNCHANGED, NOT_RUN = "ok", "skipped-unchanged", "failed", "failed-unchanged", "not-run"
@@ -105,50 +104,19 @@ def write_failures(out: Path, rows: list[Row]) -> Path:
     return path
 
 
-def _num(v: str) -> float | None:
-    try:
-        return float(v)
-    except ValueError:
-        return None
-
-
-def runner_groups(rows: list[Row]) -> list[dict]:
-    """Per-runner counts and medians for the index page."""
-    groups: dict[str, list[dict]] = {}
-    for r in rows:
-        groups.setdefault(r.job.runner, []).append(row_values(r))
-    out = []
-    for runner, vals in sorted(groups.items()):
-        def med(col):
-            xs = [x for x in (_num(v[col]) for v in vals) if x is not None]
-            return f"{median(xs):.1f}" if xs else ""
-        out.append({"runner": runner or "(no runner)", "n": len(vals),
-                    "n_ok": sum(v["status"] in (OK, SKIPPED) for v in vals),
-                    "n_failed": sum(v["status"] in (FAILED, FAILED_UNCHANGED) for v in vals),
-                    "n_overstriding": sum(v["verdict"] == "overstriding" for v in vals),
-                    "cadence": med("cadence_spm"), "shin": med("shin_angle_ic_deg"),
-                    "overstride": med("overstride_pct_leg")})
-    return out
-
-
-def write_index(out: Path, rows: list[Row]) -> Path:
-    """A self-contained ``index.html``: sortable table, runner filter, links to every report."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    env = Environment(loader=PackageLoader("runform.batch", "templates"), autoescape=select_autoescape(["j2", "html"]))
+def index_items(rows: list[Row]) -> list[dict]:
+    """One dict per input for index.html: the summary.csv values plus date, verdict rank, flags."""
     items = []
     for r in rows:
         v = row_values(r)
-        v["verdict_rank"] = VERDICT_RANK.get(v["verdict"], 9)
-        items.append(v)
-    html = env.get_template("index.html.j2").render(
-        rows=items, groups=runner_groups(rows), runners=sorted({r.job.runner for r in rows}),
-        metric_columns=[c for c, _, _ in METRIC_COLUMNS], labels=METRIC_LABELS, version=__version__,
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        n_failed=sum(r.failed for r in rows))
-    path = Path(out) / "index.html"
-    write_text_atomic(path, html)
-    return path
+        items.append({**v, "verdict_rank": VERDICT_RANK.get(v["verdict"], 9), "date": file_date(r.job.path),
+                      "flags": [f for f in v["quality_flags"].split(";") if f], "failed": r.failed})
+    return items
+
+
+def write_index(out: Path, rows: list[Row]) -> Path:
+    """``index.html`` (:mod:`runform.batch.index_page`)."""
+    return index_page.write_index(out, index_items(rows), [c for c, _, _ in METRIC_COLUMNS], METRIC_LABELS)
 
 
 def write_all(out: Path, rows: list[Row]) -> dict[str, Path]:

@@ -235,10 +235,13 @@ def train_from_labels(labels_csv: Path, out: Path, options: TrainOptions = Train
               help="Model file to write (my_model.onnx); its card goes beside it (my_model.card.json).")
 @click.option("--min-runners", type=click.IntRange(min=2), default=TrainOptions.min_runners, show_default=True,
               help="Refuse with fewer labelled runners than this.")
-@click.option("--folds", type=click.IntRange(min=2), default=TrainOptions.folds, show_default=True)
+@click.option("--folds", type=click.IntRange(min=2), default=TrainOptions.folds, show_default=True,
+              help="Cross-validation folds, grouped by runner (no runner in both train and test); the reported "
+                   "AUC is out-of-fold.")
 @click.option("--kind", type=click.Choice(["logistic", "forest", "boosting"]), default=TrainOptions.kind,
               show_default=True, help="Classifier inside the Pipeline.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Random seed of the folds and the classifier: the same seed and labels give the same model.")
 @click.option("--force", is_flag=True,
               help=f"Write the model even when it is weak (grouped AUC < {TrainOptions.min_auc:g}, or a label with "
                    f"< {TrainOptions.min_contacts_per_class} contacts).")

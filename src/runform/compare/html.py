@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from ..atomic import write_text_atomic
-from ..report.html import small_multiples, small_multiples_png
+from ..report.figures import small_multiples, small_multiples_png
 from .sessions import Session
 from .stats import SPECS, stride_values
 

@@ -58,8 +58,9 @@ def _text(img, s: str, pos, height: float, colour=(255, 255, 255), outline: bool
     scale = height / _CAP
     th = max(1, int(round(height / 9)))
     x, y = _pt(pos)
-    x = int(np.clip(x, 0, max(0, img.shape[1] - _text_width(s, height))))
-    y = int(np.clip(y, int(height) + 2, img.shape[0] - 2))
+    edge = max(2, int(height / 5)) + 1  # the dark outline's reach: it stays inside the frame too
+    x = int(np.clip(x, edge, max(edge, img.shape[1] - _text_width(s, height) - edge)))
+    y = int(np.clip(y, int(height) + edge, img.shape[0] - edge))
     for layer in ((_DARK, th + max(2, int(height / 5))), (colour, th)) if outline else ((colour, th),):
         cx = x
         for k, part in enumerate(s.split("°")):
@@ -89,16 +90,3 @@ def _shade(img, x0, y0, x1, y1, alpha: float) -> None:
     if x1 > x0 and y1 > y0:
         roi = img[y0:y1, x0:x1]
         roi[...] = (roi * (1.0 - alpha)).astype(np.uint8)
-
-
-def _panel(img, lines: list[str], colours: list, u: float) -> None:
-    """Head-up display: a dark panel at the top left; text shrunk to fit the width."""
-    h = u
-    widest = max(_text_width(s, h) for s in lines) + 2 + int(h * 0.4)
-    if widest > 0.9 * img.shape[1]:
-        h *= 0.9 * img.shape[1] / widest
-    pad, step = h * 0.6, h * 1.6
-    w = max(_text_width(s, h) for s in lines) + 2 * pad + h * 0.4
-    _shade(img, pad * 0.5, pad * 0.5, pad * 0.5 + w, pad * 0.5 + pad + step * len(lines), 0.55)
-    for k, (s, c) in enumerate(zip(lines, colours)):
-        _text(img, s, (pad * 1.5, pad * 0.5 + pad + h + step * k), h, colour=c)

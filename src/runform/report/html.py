@@ -6,8 +6,6 @@ be mailed as is. Every string from the user (file names) is escaped by Jinja2 au
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 from pathlib import Path
 
@@ -20,73 +18,13 @@ from ..geometry import pelvis
 from ..classify.model import DECISIVE
 from ..metrics.angles import angle_from_vertical, flexion_angle
 from ..metrics.plausibility import counted
-from ..metrics.registry import METRICS, REGISTRY, fmt
+from ..metrics.registry import METRICS, fmt
 from ..pipeline import Analysis
 from .cues import WEAK_DATA_FLAGS, Thresholds, band, band_text, overstriding_decision
+from .figures import _BAND_FILL, _SIDE_COLOUR, _fig_png, _plt
+from .filming import QUALITY_MEANING, filming_advice, filming_panel, provenance
 from .key_frames import key_frames
-
-#: What each quality flag means for the results.
-QUALITY_MEANING = {
-    "low_visibility": "The pose model was unsure of the legs: angles and events are noisier; angle-based cues are withheld.",
-    "far_leg_hidden": "The far leg is often hidden: trust the near-leg results more.",
-    "vertical_oscillation_uncertain": "The bounce read at the hips and at the head disagree: the vertical "
-                                      "oscillation shown is not reliable here, and no cue is drawn from it.",
-    "not_side_on": "The camera is not side-on: sagittal angles are underestimated; angle-based cues are withheld.",
-    "too_few_contacts_left": "Few left contacts: left-side medians are uncertain.",
-    "too_few_contacts_right": "Few right contacts: right-side medians are uncertain.",
-    "trc_units": "The TRC file's Units header did not fit the body size; distances were read in the unit that did.",
-    "contacts_excluded": "Contacts no runner can produce (see the Contacts table) are left out of every median, cue "
-                         "and verdict.",
-    "slow_motion": "The clip's clock is not real time: every time, the cadence and the verdict wait for the right "
-                   "--capture-fps; no cue is given.",
-    "shin_from_landmarks": "The shin comes mostly from the pose model's knee and ankle points: no overstriding verdict.",
-    "camera_tilt_unknown": "Every angle may be turned by the camera's tilt: no overstriding verdict.",
-    "contact_timing_estimated": "Contact times rest on an assumed delay, not on the foot seen touching down.",
-    "tracking_jumps": "The pose jumped between people or across a cut: contacts near the jumps may be someone else's.",
-    "mirrored": "The file is shown mirrored by players; it was analysed as filmed.",
-    "low_resolution": "The runner is small in the frame: angles are coarse; angle-based cues and the verdict are withheld.",
-    "frames_missing": "Part of the file could not be decoded: the results cover only what was read.",
-    "camera_tilt_from_ground": "The true vertical was taken square to the ground the feet trace (no straight vertical "
-                               "lines in the background): angles are as good as that ground line.",
-    "overstride_model_missing": "The overstriding classifier could not be loaded: overstriding is judged by the "
-                                "shin-angle and overstride bands.",
-}
-
-_SIDE_COLOUR = {"left": "#1f77b4", "right": "#d62728"}
-_BAND_FILL = {"green": "#2ca02c", "amber": "#ffb000", "red": "#e03232"}
-
-
-def _fig_png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def small_multiples(n: int, ncol: int, width: float, row_height: float):
-    """A figure with ``n`` panels in rows of ``ncol`` (axes always 2-D); inches."""
-    nrow = math.ceil(n / ncol)
-    return _plt().subplots(nrow, ncol, figsize=(width, row_height * nrow), squeeze=False)
-
-
-def small_multiples_png(fig, axes, n: int) -> str:
-    """Hide the panels after the first ``n``, lay out, and return the figure as a PNG data URI."""
-    for ax in list(axes.flat)[n:]:
-        ax.axis("off")
-    fig.tight_layout()
-    return _fig_png(fig)
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
-
+from .symmetry import plot_symmetry, symmetry_rows
 
 def _vals(contacts, foot, key):
     pts = [(s["ic_time_s"], s.get(key)) for s in contacts if s["foot"] == foot]
@@ -211,51 +149,6 @@ def plot_times(analysis: Analysis) -> str | None:
     return _fig_png(fig)
 
 
-_SYM_METRICS = ("shin_angle_ic_deg", "overstride_pct_leg", "knee_flexion_ic_deg", "knee_flexion_excursion_deg",
-                "foot_strike_angle_ic_deg", "contact_time_s", "flight_time_s", "step_time_s")
-#: Ratio-scale metrics, where a symmetry index in % means something (angles near 0 do not).
-_SI_METRICS = ("contact_time_s", "flight_time_s", "step_time_s")
-
-
-def symmetry_rows(summary: dict) -> list[dict]:
-    """Left and right median/IQR, right - left, and for times a symmetry index.
-
-    The symmetry index ``|L - R| / mean(L, R) x 100`` is given only for times: for angles
-    near zero it explodes, so angles are compared by their difference in degrees.
-    """
-    rows = []
-    for m in _SYM_METRICS:
-        e = summary.get("metrics", {}).get(m, {})
-        left, right = (e.get(f, {}).get("median") for f in ("left", "right"))
-        if left is None or right is None:
-            continue
-        si = None
-        if m in _SI_METRICS and left + right > 0:
-            si = abs(left - right) / ((left + right) / 2) * 100
-        rows.append({"metric": m, "name": REGISTRY[m].label, "unit": REGISTRY[m].unit,
-                     "left": left, "right": right, "diff": right - left, "si": si,
-                     "left_iqr": e["left"].get("iqr") or 0.0, "right_iqr": e["right"].get("iqr") or 0.0})
-    return rows
-
-
-def plot_symmetry(rows: list[dict]) -> str | None:
-    """One small panel per metric: left and right median with the IQR as a bar."""
-    if not rows:
-        return None
-    fig, axes = small_multiples(len(rows), 4, 9, 2.2)
-    for ax, r in zip(axes.flat, rows):
-        for x, side in ((0, "left"), (1, "right")):
-            ax.errorbar([x], [r[side]], yerr=[[r[f"{side}_iqr"] / 2], [r[f"{side}_iqr"] / 2]], fmt="o",
-                        color=_SIDE_COLOUR[side], capsize=4, ms=6)
-        ax.set_xlim(-0.6, 1.6)
-        ax.set_xticks([0, 1], ["L", "R"])
-        unit = f" ({r['unit']})" if r["unit"] else ""
-        ax.set_title(r["name"] + unit, fontsize=8)
-        ax.tick_params(labelsize=7)
-        ax.grid(axis="y", alpha=0.3)
-    return small_multiples_png(fig, axes, len(rows))
-
-
 def metric_rows(summary: dict, bands: dict, t: Thresholds) -> list[dict]:
     """Rows of the metrics table: name, unit, median, IQR, left/right, normal band, light."""
     rows = []
@@ -362,6 +255,8 @@ def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None
         sym=sym, frames=frames, names={m.name: m.label for m in METRICS}, video=bool(video_path), quality=quality, definitions=defs,
         fmt=lambda v, metric: fmt(metric, v), overstriding=cues["overstriding"], contacts=contact_rows(analysis.contacts),
         n_counted=len(counted(analysis.contacts)),
+        filming=filming_panel(analysis), advice=filming_advice(analysis.quality),
+        provenance=provenance(analysis, thresholds, capture_fps),
     )
 
 
