@@ -394,16 +394,19 @@ def iter_frames(path, capture_fps: float | None = None, max_frames: int | None =
                 if stop_s is not None and t >= stop_s:
                     return
                 if out_size is None:
+                    # The display matrix is the stream's: read once. (PyAV keeps every frame whose
+                    # side data was read alive: +3 MB a frame at 1080p, memory growing with length.)
+                    rotation = display_orientation(frame)[0]
                     out_size = _scaled_size(frame.width, frame.height, max_side)
                     if size is not None:  # upright size -> the stored frame's orientation
-                        odd = int(round(display_orientation(frame)[0] / 90.0)) % 2
+                        odd = int(round(rotation / 90.0)) % 2
                         out_size = (size[1], size[0]) if odd else tuple(size)
                 try:
                     image = frame.to_ndarray(format="rgb24", width=out_size[0], height=out_size[1])
                 except (av.error.FFmpegError, ValueError):
                     continue
                 last_t = t
-                yield float(t), rotate_frame(image, display_orientation(frame)[0])
+                yield float(t), rotate_frame(image, rotation)
                 n_out += 1
                 if max_frames is not None and n_out >= max_frames:
                     return
