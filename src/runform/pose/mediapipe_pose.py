@@ -20,7 +20,6 @@ from runform.camera.verticals import BackgroundSampler, VerticalsConfig, estimat
 from runform.errors import InputNotFound, NoRunnerFound
 from runform.io.prefetch import prefetch
 from runform.io.video import iter_frames, probe_video
-from runform.native_memory import release_large_blocks
 from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints, KeypointError
 from runform.pose.silhouette import SilhouetteConfig, silhouette_points
 
@@ -222,7 +221,6 @@ def pose_span(path, capture_fps: float | None, config: PoseConfig, clip_frames: 
     size = None
     background = BackgroundSampler(clip_frames, config.verticals)
     start = warm_s if warm_s is not None else keep_s
-    release_large_blocks()  # per-frame masks must not pile up in the C heap
     with open_pose_model(config) as pose:
         # Decoded ahead in a thread: FFmpeg works on another core while MediaPipe runs.
         for t, image in prefetch(iter_frames(path, capture_fps=capture_fps, max_frames=max_frames, start_s=start,

@@ -29,7 +29,6 @@ from ..camera.tilt import image_direction
 from ..io.prefetch import prefetch
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter, even_size
-from ..native_memory import release_large_blocks
 from ..metrics.angles import angle_from_vertical, unit_from_vertical
 from .cues import Thresholds, band, is_overstride, overstriding_decision
 from .draw import (
@@ -327,7 +326,6 @@ def render_annotated_video(analysis, out_path, config: AnnotateConfig = Annotate
         Output path, input / output frame counts, size and wall time.
     """
     started = time.perf_counter()
-    release_large_blocks()  # decoded frames must not pile up in the C heap
     path = Path(analysis.input.path)
     info = probe_video(path)
     size = even_size(info.width, info.height, config.video_height)
