@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from runform.io.video import VideoInfo
-from runform.pose.segments import plan_segments
+from runform.pose.segments import SEAM_FRAMES, plan_segments
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 MALE_SIDE = DATA / "videos" / "male_side.mp4"
@@ -35,7 +35,7 @@ def test_segments_tile_the_clip_with_equal_work(n, workers, capture):
 def test_no_split_when_it_would_not_pay():
     assert plan_segments(_info(388), None, 1) == []
     assert plan_segments(_info(150), None, 2) == []  # each half under 90 frames
-    assert len(plan_segments(_info(1000), None, 64)) == (1000 - 8) // 90
+    assert len(plan_segments(_info(1000), None, 64)) == (1000 - SEAM_FRAMES) // 90
     assert plan_segments(_info(388, fps=float("nan")), None, 2) == []
 
 
