@@ -59,7 +59,7 @@ def score_contacts(analysis, truth: dict) -> ContactScore:
     near = truth["near_side"]
     far = "right" if near == "left" else "left"
     leg = float(analysis.geometry.leg_length)
-    detected = [(s["foot"], (s["ic_time_s"] - t0) * fps, s) for s in analysis.strides]
+    detected = [(s["foot"], (s["ic_time_s"] - t0) * fps, s) for s in analysis.contacts]
     step = np.median(np.diff(sorted(c["ic_subframe"] for c in truth["contacts"])))
     used, errs, shin, heel_t, heel_m, strike = set(), [], [], [], [], []
     for c in truth["contacts"]:

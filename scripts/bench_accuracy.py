@@ -118,7 +118,7 @@ def pipeline_verdict(analysis) -> tuple[bool | None, str, float | None]:
         return flag, str(v), session.get("probability")
     from runform.report.cues import is_overstride
 
-    flags = [f for f in (is_overstride(s) for s in analysis.strides) if f is not None]
+    flags = [f for f in (is_overstride(s) for s in analysis.contacts) if f is not None]
     flag = (sum(flags) > len(flags) / 2) if flags else None
     return flag, "rule", None
 
@@ -132,7 +132,7 @@ def evaluate_sample(video: Path, truth: dict, cache_dir: Path | None = None) -> 
     t0 = float(kp.time_s[0]) if len(kp) else 0.0  # decoded clock starts at the first frame
     strides = [{**s, "ic_time_s": None if s.get("ic_time_s") is None else s["ic_time_s"] + t0,
                 "to_time_s": None if s.get("to_time_s") is None else s["to_time_s"] + t0}
-               for s in analysis.strides]
+               for s in analysis.contacts]
     pairs = match_stances(strides, truth["stances"], min(0.1, 0.3 * step_s))
     ic_err = [1000 * (d["ic_time_s"] - t["ic_time_s"]) for t, d in pairs]
     to_err = [1000 * (d["to_time_s"] - t["to_time_s"]) for t, d in pairs if d.get("to_time_s") is not None]

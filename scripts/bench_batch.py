@@ -20,8 +20,8 @@ from pathlib import Path
 
 from runform.batch.config import AnalysisSettings, BatchConfig, available_cores
 from runform.batch.runner import run_batch
-from runform.io.trc_writer import write_trc
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.trc_writer import write_trc
+from runform.synth.runner import GaitParams, generate_run
 
 SHARED_VIDEOS = Path(__file__).resolve().parents[2] / "shared" / "data" / "videos"
 

@@ -17,7 +17,7 @@ within one round, and their median over rounds.
 10 s, runs ``runform analyze`` with every output on both and prints their peak memory.
 
 The default clip is ``../shared/data/videos/treadmill_gym_1080x1920_60fps.mp4``; without it a
-1080x1920 60 fps runner is rendered once (``runform.render``) into the work folder.
+1080x1920 60 fps runner is rendered once (``runform.synth.render``) into the work folder.
 
 Usage::
 
@@ -49,8 +49,8 @@ def rendered_clip(folder: Path) -> Path:
     """A 1080x1920, 60 fps, 6.5 s runner rendered by runform (cached in ``folder``)."""
     out = folder / "rendered_1080x1920_60fps.mp4"
     if not out.is_file():
-        from runform.render.figure import render_run
-        from runform.render.samples import BEFORE, SCENE
+        from runform.synth.render.figure import render_run
+        from runform.synth.render.samples import BEFORE, SCENE
 
         folder.mkdir(parents=True, exist_ok=True)
         click.echo(f"rendering {out.name} (once) ...")

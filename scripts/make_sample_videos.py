@@ -3,7 +3,7 @@
 Deterministic (seeded): rerunning rewrites the same files. Each video gets a
 ``<name>.truth.json`` with per-frame pixel joint positions, every initial contact
 and toe-off, per-stance true metrics and the overstriding label. The runners
-themselves are defined in :mod:`runform.render.samples`.
+themselves are defined in :mod:`runform.synth.render.samples`.
 
 Usage: ``python scripts/make_sample_videos.py [--only NAME] [--out sample_videos]``
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from runform.render.samples import AFTER, BEFORE, OVERSTRIDER, RELAXED, SAMPLES, render_sample, truth_document  # noqa: F401
+from runform.synth.render.samples import AFTER, BEFORE, OVERSTRIDER, RELAXED, SAMPLES, render_sample, truth_document  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -35,10 +35,10 @@ from pathlib import Path
 
 import click
 
-from runform.render.camera import CameraTilt
-from runform.render.figure import SceneConfig, render_run
-from runform.render.samples import truth_document
-from runform.synthetic import GaitParams
+from runform.synth.render.camera import CameraTilt
+from runform.synth.render.figure import SceneConfig, render_run
+from runform.synth.render.samples import truth_document
+from runform.synth.runner import GaitParams
 
 #: A relaxed midfoot runner in the first-touch model. Joint smoothing 6 ms (12 ms in the
 #: bundled samples): a real foot stops abruptly at touch, and the shorter smoothing lets
@@ -88,7 +88,7 @@ def render_one(name: str, out_dir: Path, duration_s: float | None = None) -> dic
     out_dir.mkdir(parents=True, exist_ok=True)
     result = render_run(params, scene, out_dir / f"{name}.mp4", camera=camera)
     doc = truth_document(name, result)
-    doc["generator"] = "runform scripts/make_test_renders.py (runform.synthetic first-touch model + runform.render)"
+    doc["generator"] = "runform scripts/make_test_renders.py (runform.synth.runner first-touch model + runform.synth.render)"
     doc.update(description=what, ic_definition=result["truth"]["ic_definition"], contact=result["truth"]["contact"],
                camera=result["camera"] or asdict(CameraTilt()), homography=result["homography"],
                scene={"calf": scene.calf, "structures": scene.structures})

@@ -12,7 +12,7 @@ folder's README) and prints, over the rows with ``qc_ic_ok``:
   of the stride (the definition ``GaitParams.shank_rate_ic_deg_per_pct`` uses), also
   before (rows 98 -> 100) and after (rows 0 -> 2) IC;
 * the thigh and knee rates at IC, the knee's late-swing minimum and the thigh's forward
-  peak (the lead mode of ``runform.synthetic_kinematics`` uses them).
+  peak (the lead mode of ``runform.synth.kinematics`` uses them).
 
 Usage: ``python scripts/population_contact_ranges.py [--shared ../shared/data]``.
 """
@@ -52,7 +52,7 @@ def heel_lead_pct(r: dict) -> float:
     """% of the stride from the heel's forward peak (rel. hip, rows 70-100) to IC (row 100)."""
     h = r["height_m"]
     thigh, shank, foot = 0.245 * h, 0.246 * h, 0.152 * h
-    ax, ah = 0.22 * foot, 0.039 * h  # ankle ahead of / above the heel (runform.synthetic)
+    ax, ah = 0.22 * foot, 0.039 * h  # ankle ahead of / above the heel (runform.synth.runner)
     th, sh, p = (np.radians(r[k]) for k in ("thigh_angle", "shank_angle_foot", "foot_angle"))
     hx = thigh * np.sin(th) + shank * np.sin(sh) - (ax * np.cos(p) - ah * np.sin(p))
     k = int(np.argmax(hx[70:101])) + 70

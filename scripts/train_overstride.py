@@ -21,7 +21,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from runform.classify import datasets as ds  # noqa: E402
+from runform.synth import datasets as ds  # noqa: E402
 from runform.classify import training as tr  # noqa: E402
 from runform.classify.features import FEATURE_NAMES  # noqa: E402
 from runform.classify.model import OverstrideModel  # noqa: E402
@@ -63,7 +63,7 @@ def reliability_table(m: dict) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
-    ap.add_argument("--out", type=Path, default=REPO / "models")
+    ap.add_argument("--out", type=Path, default=REPO / "src" / "runform" / "models")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--runners", type=int, default=ds.SyntheticSweep.n_runners, help="synthetic runners")
     ap.add_argument("--kinds", default="logistic,boosting,forest",

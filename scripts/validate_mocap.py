@@ -39,7 +39,7 @@ def validate_file(trc: Path) -> dict:
     gt = json.loads((trc.parent / f"{trial}.groundtruth.json").read_text())
     # The same path as `runform analyze`, so the validated numbers are the ones users see.
     kp, info = load_keypoints(trc, AnalysisConfig())
-    mets = analyze_keypoints(kp, info).strides
+    mets = analyze_keypoints(kp, info).contacts
     fs = kp.fps
     gt_leg = gt["meta"]["leg_length_m"]
     to_m = _M_PER_UNIT.get(kp.units)

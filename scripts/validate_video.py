@@ -106,12 +106,12 @@ def main(only: str | None, workers: int | None, pose_max_side: int | None) -> No
                 continue
             dt = time.perf_counter() - t0
             s = a.summary
-            lm = [x["shin_angle_ic_landmark_deg"] for x in a.strides if x.get("shin_angle_ic_landmark_deg") is not None]
+            lm = [x["shin_angle_ic_landmark_deg"] for x in a.contacts if x.get("shin_angle_ic_landmark_deg") is not None]
             lm_med = f"{np.median(lm):.1f}" if lm else "-"
-            sil = sum(x.get("shin_angle_source") == "silhouette" for x in a.strides)
-            click.echo(f"\n{path.name}: {a.input.frame_count} frames in {dt:.1f} s; contacts {s['n_strides']}; "
+            sil = sum(x.get("shin_angle_source") == "silhouette" for x in a.contacts)
+            click.echo(f"\n{path.name}: {a.input.frame_count} frames in {dt:.1f} s; contacts {s['n_contacts_counted']}; "
                        f"cadence {s['cadence_spm']}; contact {s['contact_time_s']}; shin IC {s['shin_angle_ic_deg']} "
-                       f"(silhouette joint centres at {sil} of {len(a.strides)} contacts; landmark "
+                       f"(silhouette joint centres at {sil} of {len(a.contacts)} contacts; landmark "
                        f"line {lm_med}); quality flags {sorted(a.quality)}")
             verdict = (a.overstriding or {}).get("session") or {}
             click.echo(f"  overstriding (classifier): {verdict.get('verdict')}, p {verdict.get('probability')}")
@@ -120,8 +120,8 @@ def main(only: str | None, workers: int | None, pose_max_side: int | None) -> No
                 click.echo(f"  camera: true vertical at the runner {c.vertical_at_runner_deg:+.1f} deg, roll "
                            f"{c.roll_deg if c.roll_deg is None else round(c.roll_deg, 1)}, pitch "
                            f"{c.pitch_deg if c.pitch_deg is None else round(c.pitch_deg, 1)} ({c.source}, {c.confidence})")
-            evidence = sum(x.get("ic_evidence") == "sole_touch" for x in a.strides)
-            click.echo(f"  initial contact seen on the sole at {evidence} of {len(a.strides)} contacts")
+            evidence = sum(x.get("ic_evidence") == "sole_touch" for x in a.contacts)
+            click.echo(f"  initial contact seen on the sole at {evidence} of {len(a.contacts)} contacts")
             rows = []
             annotation = path.with_name(path.stem + ".contacts.json")
             if annotation.exists():

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from .shared import SHARED
 
 
 @pytest.fixture(scope="session")

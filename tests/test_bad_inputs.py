@@ -23,8 +23,8 @@ import pytest
 from click.testing import CliRunner
 
 from runform.cli import main
-from runform.io.trc_writer import write_trc
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.trc_writer import write_trc
+from runform.synth.runner import GaitParams, generate_run
 from tests.media import read_frames, write_clip
 
 FPS = 60.0  # relaxed_60fps.mp4
@@ -310,7 +310,7 @@ def test_video_corpus(kind, tmp_path):
         assert flag in doc["quality"], (flag, doc["quality"])
     assert (doc["input"]["width"], doc["input"]["height"]) in ((202, 360), (203, 361), (160, 120))
     # Whatever the container, rotation or clock: no impossible number counted.
-    for s in doc["strides"]:
+    for s in doc["contacts"]:
         if not s["excluded"]:
             assert s["shin_angle_ic_deg"] is None or -30 <= s["shin_angle_ic_deg"] <= 40, s
             assert s["duty_factor"] is None or 0.1 <= s["duty_factor"] <= 0.8, s
@@ -318,7 +318,7 @@ def test_video_corpus(kind, tmp_path):
     if "slow_motion" in doc["quality"]:
         assert "--capture-fps 60" in doc["quality"]["slow_motion"]
         assert doc["overstriding"]["session"]["verdict"] == "cannot judge" and doc["cues"] == []
-    elif doc["summary"]["n_strides"] >= 3 and not set(doc["quality"]) & {"frames_missing", "low_resolution"}:
+    elif doc["summary"]["n_contacts_counted"] >= 3 and not set(doc["quality"]) & {"frames_missing", "low_resolution"}:
         assert cadence is not None and 150 <= cadence <= 200, cadence  # the sample runs at 176
 
 
@@ -351,4 +351,4 @@ def test_corrupt_pose_cache_is_recomputed(tmp_path):
     (out / "run" / "pose.npz").write_bytes(b"PK\x03\x04 not a zip")
     res = _invoke("analyze", video, "--out", out, "--no-video", "--no-report")
     assert res.exit_code == 0, res.output
-    assert json.loads((out / "run" / "metrics.json").read_text())["summary"]["n_contacts"] >= 3
+    assert json.loads((out / "run" / "metrics.json").read_text())["summary"]["n_contacts_found"] >= 3

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from runform import cli
+from runform import app, terminal
 from runform.cli import main
-from runform.io.trc_writer import write_trc
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.trc_writer import write_trc
+from runform.synth.runner import GaitParams, generate_run
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_batch_refuses_non_finite_options(trc, tmp_path, option, value):
 ])
 def test_bad_config_is_refused_before_the_analysis(trc, tmp_path, monkeypatch, toml, words):
     calls = []
-    monkeypatch.setattr(cli, "load_keypoints", lambda *a, **k: calls.append(a) or pytest.fail("analysis ran"))
+    monkeypatch.setattr(app, "load_keypoints", lambda *a, **k: calls.append(a) or pytest.fail("analysis ran"))
     config = tmp_path / "cues.toml"
     config.write_text(toml)
     res = _invoke("analyze", trc, "--out", tmp_path / "o", "--config", config)
@@ -169,7 +169,7 @@ def test_error_message_with_brackets_and_newlines_stays_one_line(capsys):
     from runform.errors import UnreadableInput
 
     with pytest.raises(SystemExit) as code:
-        cli._fail(UnreadableInput("clip [1].mp4: bad header\nsecond line " + "x" * 120))
+        terminal.fail(UnreadableInput("clip [1].mp4: bad header\nsecond line " + "x" * 120))
     assert code.value.code == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "clip [1].mp4: bad header second line" in err

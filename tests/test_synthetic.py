@@ -4,16 +4,18 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from runform.io.trc_writer import write_trc
+from runform.synth.trc_writer import write_trc
 from runform.keypoints import INDEX
-from runform.synthetic import GaitParams, generate_run, to_pixels
+from runform.synth.runner import GaitParams, generate_run, to_pixels
 
 FEET = [INDEX[f"{s}_{n}"] for s in ("left", "right") for n in ("heel", "toe", "ankle")]
 
 
-#: Joint angles are time-smoothed, so a planted foot may sink or lift a few mm: less
-#: than a running shoe's sole compresses (5-10 mm), about 3 px in the sample videos.
-GROUND_TOL_M = 7e-3  # worst case over the parameter grid: 5.9 mm
+#: Requirement: a planted foot of the synthetic runner stays on the ground to within what a
+#: running shoe's midsole compresses under load (up to ~10 mm), which no camera or contact detector
+#: can tell from a real landing (about 4 px in the sample videos). Joint angles are time-smoothed,
+#: so the foot may sink or lift a few mm inside that.
+GROUND_TOL_M = 10e-3
 
 
 def _check_run(p):
@@ -90,7 +92,7 @@ def test_trc_round_trip(tmp_path):
 
 
 def test_late_swing_retraction_heel_peak_precedes_ic():
-    from runform.synthetic import _leg_model, _t0, _world_pose
+    from runform.synth.runner import _leg_model, _t0, _world_pose
     p = GaitParams(duration_s=2)
     leg = _leg_model(p)
     ic = _t0(p) + p.stride_s
@@ -106,7 +108,7 @@ def test_shank_turns_at_a_real_rate_through_contact():
     """RBDS/RIC mean curves: the shank turns back ~1.6 deg per 1 % of stride just after IC
     and the heel's forward peak (rel. pelvis) leads IC by ~25 ms; a kinked model (7-12 deg
     in the first 20 ms) made every shin-at-contact reading depend on frame timing."""
-    from runform.synthetic import _leg_model, _t0, _to_image, _world_pose, measure_pose
+    from runform.synth.runner import _leg_model, _t0, _to_image, _world_pose, measure_pose
 
     for p in (GaitParams(shin_angle_ic_deg=3.0, cadence_spm=176), GaitParams(shin_angle_ic_deg=11.0, cadence_spm=160)):
         leg = _leg_model(p)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from runform.keypoints import INDEX
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.runner import GaitParams, generate_run
 
 BASE = GaitParams(cadence_spm=172, shin_angle_ic_deg=4.0, foot_strike_angle_ic_deg=5.0, knee_flexion_ic_deg=17.0,
                   joint_smoothing_s=0.006, duration_s=1.6, fps=1000.0)

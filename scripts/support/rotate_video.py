@@ -3,7 +3,7 @@
 A test helper for camera roll (issue 11): a level rendered sample and its copy rotated by
 +-N deg must give the same shin angle from a method that finds the true vertical. The
 picture is turned **counter-clockwise on screen by ``degrees``** (true verticals lean
-top-to-the-left for ``degrees`` > 0: the camera-roll sense of ``runform.render.camera``
+top-to-the-left for ``degrees`` > 0: the camera-roll sense of ``runform.synth.render.camera``
 and of the annotated clip), about the pixel grid's centre ((w-1)/2, (h-1)/2).
 
 ``fill``: ``"zoom"`` (default) scales the picture up just enough that no border shows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .render.samples import DEMO_SAMPLE, render_sample, sample_dir
+from .synth.render.samples import DEMO_SAMPLE, render_sample, sample_dir
 
 
 def demo_input(out: Path, name: str = DEMO_SAMPLE) -> Path:

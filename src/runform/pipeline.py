@@ -13,13 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from .camera import CameraConfig, CameraEstimate, SceneVerticals, estimate_camera, level_keypoints
 from .errors import InputNotFound, NotEnoughData, UnreadableInput
 from .gait.events import EventConfig, detect_stances, trace_ground
-from .geometry import RunnerGeometry, estimate_geometry, running_direction
+from .geometry import RunnerGeometry, estimate_geometry, pelvis, running_direction
 from .keypoints import Keypoints
 from .metrics.clock import ClockCheck, detect_slow_motion
-from .metrics.plausibility import ContactBounds, counted, mark_plausibility
+from .metrics.contact import Contact
+from .metrics.oscillation import OscillationConfig, vertical_oscillation
+from .metrics.plausibility import ContactBounds, counted, judge_plausibility
 from .metrics.proxies import arm_and_shoulder, leg_stiffness, stance_speed, vertical_stiffness
 from .metrics.stance import stance_metrics
 from .metrics.summary import QualityConfig, quality_flags, summarize
@@ -59,6 +63,8 @@ class AnalysisConfig:
     camera: CameraConfig = CameraConfig()
     #: Physical bounds a contact must meet to count (:mod:`runform.metrics.plausibility`).
     contacts: ContactBounds = ContactBounds()
+    #: When the bounce read at the pelvis and at the head count as one (:mod:`runform.metrics.oscillation`).
+    oscillation: OscillationConfig = OscillationConfig()
     #: When file time cannot be real time (:mod:`runform.metrics.clock`).
     clock: ClockCheck = ClockCheck()
     #: Fewer contacts found than this is NotEnoughData: one contact has no step, no cadence
@@ -106,7 +112,8 @@ class Analysis:
     input: InputInfo
     keypoints: Keypoints
     geometry: RunnerGeometry
-    strides: list[dict]
+    #: One record per foot contact, in time order (excluded ones included, marked).
+    contacts: tuple[Contact, ...]
     summary: dict
     quality: dict
     proxies: dict = field(default_factory=dict)
@@ -225,31 +232,22 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     stances = detect_stances(clean, geom.direction, config.events)
     if not stances:
         raise NotEnoughData(f"no foot contacts found in {Path(info.path).name}: is a runner's whole leg in view, side-on?")
-    strides = stance_metrics(clean, geom, stances)
     cm = _centimetres_per_unit(clean, geom, config.runner)
-    morin_leg_m = geom.leg_length * cm / 100 * MORIN_LEG_PER_THIGH_SHANK if cm else None
-    for s in strides:
-        speed = stance_speed(clean, s["foot"], s["ic_time_s"], s.get("contact_time_s"))
-        s["speed_m_s"] = round(speed * cm / 100, 3) if (speed and cm) else None
-        k_leg = leg_stiffness(s.get("contact_time_s"), s.get("flight_time_s"), s["speed_m_s"], morin_leg_m,
-                              config.runner.mass_kg)
-        s["leg_stiffness_kn_m"] = round(k_leg, 3) if k_leg else None
-        if s.get("overstride_cm") is None and cm and s.get("overstride_pct_leg") is not None:
-            s["overstride_cm"] = round(s["overstride_pct_leg"] / 100 * geom.leg_length * cm, 2)
-        s["vertical_stiffness_kn_m"] = vertical_stiffness(s.get("contact_time_s"), s.get("flight_time_s"),
-                                                          config.runner.mass_kg)
-    if len(strides) < config.min_contacts:
-        raise NotEnoughData(f"only {len(strides)} foot contact found in {Path(info.path).name} "
+    contacts = [_with_scale(c, clean, geom, cm, config.runner) for c in stance_metrics(clean, geom, stances)]
+    if len(contacts) < config.min_contacts:
+        raise NotEnoughData(f"only {len(contacts)} foot contact found in {Path(info.path).name} "
                             f"({info.duration_s:.1f} s): film at least 8-10 s of steady running, side-on, whole body in view")
-    mark_plausibility(strides, clean, geom, config.contacts)
-    valid = counted(strides)
-    summary = summarize(strides)
-    summary["stiffness_unit"] = "kN/m" if config.runner.mass_kg else "kN/m per kg body mass"
+    contacts = judge_plausibility(contacts, clean, geom, config.contacts)
+    valid = counted(contacts)
+    camera_view = info.source_type in ("video", "openpose")
+    summary = summarize(contacts, geom.near_side if camera_view else None)
     proxies = arm_and_shoulder(clean, geom.near_side)
     summary.update(proxies)
-    quality = quality_flags(kp, geom, strides, config.quality)
+    quality = quality_flags(kp, geom, contacts, config.quality)
     quality.update(kp.meta.get("quality") or {})  # the reader's notes, e.g. TRC units overruled
     diag["leg_length"] = geom.leg_length
+    if camera_view:
+        _bounce_flag(clean, geom, valid, config.oscillation, quality, diag)
     if info.source_type == "video":
         _evidence_flags(valid, camera, config.camera, quality)
         if info.mirrored:
@@ -257,9 +255,56 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
                                    "(unmirrored), so left and right are the runner's own")
     _clock_flag(summary, info, config.clock, quality, diag)
     diag["centimetres_per_unit"] = cm
-    overstriding = _classify_overstriding(strides, geom.leg_length, cm, config, quality)
-    return Analysis(info, clean, geom, strides, summary, quality, proxies, diag, overstriding, camera,
+    contacts, overstriding = _classify_overstriding(contacts, geom.leg_length, cm, config, quality)
+    return Analysis(info, clean, geom, contacts, summary, quality, proxies, diag, overstriding, camera,
                     image if clean is not image else None)
+
+
+def _with_scale(c: Contact, kp: Keypoints, geom: RunnerGeometry, cm: float | None, runner: RunnerInfo) -> Contact:
+    """The contact with what needs a scale or a mass: speed, stiffness, centimetres.
+
+    Morin's stiffnesses scale with mass: per kg always, absolute kN/m only when the mass is
+    known, so a column never changes its unit with ``--mass-kg``.
+    """
+    mass = runner.mass_kg
+    speed = stance_speed(kp, c.foot, c.ic_time_s, c.contact_time_s)
+    speed_m_s = round(speed * cm / 100, 3) if (speed and cm) else None
+    morin_leg_m = geom.leg_length * cm / 100 * MORIN_LEG_PER_THIGH_SHANK if cm else None
+    k_leg = leg_stiffness(c.contact_time_s, c.flight_time_s, speed_m_s, morin_leg_m)
+    k_vert = vertical_stiffness(c.contact_time_s, c.flight_time_s)
+    over_cm = c.overstride_cm
+    if over_cm is None and cm and c.overstride_pct_leg is not None:
+        over_cm = round(c.overstride_pct_leg / 100 * geom.leg_length * cm, 2)
+    vo = c.vertical_oscillation_pct_leg
+    return c.with_values(
+        speed_m_s=speed_m_s, overstride_cm=over_cm,
+        leg_stiffness_kn_m_kg=round(k_leg, 5) if k_leg else None,
+        leg_stiffness_kn_m=round(k_leg * mass, 3) if (k_leg and mass) else None,
+        vertical_stiffness_kn_m_kg=k_vert, vertical_stiffness_kn_m=k_vert * mass if (k_vert and mass) else None,
+        vertical_oscillation_cm=vo / 100 * geom.leg_length * cm if (cm and vo is not None) else None)
+
+
+def _bounce_flag(kp: Keypoints, geom: RunnerGeometry, contacts: list, config: OscillationConfig, quality: dict,
+                 diag: dict) -> None:
+    """``vertical_oscillation_uncertain`` when the pelvis and the head disagree on the bounce per step.
+
+    A camera sees landmarks, not the centre of mass; the pelvis's ride on the swinging thighs
+    (:mod:`runform.metrics.oscillation`). Motion-capture markers are not checked.
+    """
+    bounce = vertical_oscillation(kp.time_s, pelvis(kp)[:, 1], kp.point("head")[:, 1],
+                                  np.array([c.ic_time_s for c in contacts]), geom.leg_length, config)
+    diag["vertical_oscillation_readings"] = {
+        "pelvis_pct_leg": bounce.pelvis_pct_leg, "head_pct_leg": bounce.head_pct_leg, "steps": bounce.steps,
+        "disagreement": bounce.disagreement, "agree": bounce.agree}
+    if bounce.agree:
+        return
+    if bounce.pelvis_pct_leg is not None and bounce.head_pct_leg is not None:
+        why = (f"the pelvis rises and falls {bounce.pelvis_pct_leg:.1f} % leg per step and the head "
+               f"{bounce.head_pct_leg:.1f} % ({bounce.disagreement:.0%} apart over {bounce.steps} steps); "
+               "the two ride on one trunk, so at least one landmark is off")
+    else:
+        why = "the bounce could not be read from both the pelvis and the head"
+    quality["vertical_oscillation_uncertain"] = why + ": vertical oscillation is not validated on this clip"
 
 
 def _camera(kp: Keypoints, image: Keypoints, config: AnalysisConfig) -> CameraEstimate:
@@ -270,16 +315,16 @@ def _camera(kp: Keypoints, image: Keypoints, config: AnalysisConfig) -> CameraEs
     return estimate_camera(image, verticals, ground.angle_deg if ground else None, config.camera)
 
 
-def _evidence_flags(strides: list[dict], camera: CameraEstimate | None, config: CameraConfig,
+def _evidence_flags(contacts: list[dict], camera: CameraEstimate | None, config: CameraConfig,
                     quality: dict) -> None:
     """Quality flags for video measurements that fell back to weaker evidence."""
-    n = len(strides)
-    sil = sum(s.get("shin_angle_source") == "silhouette" for s in strides)
+    n = len(contacts)
+    sil = sum(s.get("shin_angle_source") == "silhouette" for s in contacts)
     if n and sil < 0.5 * n:
         quality["shin_from_landmarks"] = (
             f"the shin was measured on the silhouette at only {sil} of {n} contacts; the rest use MediaPipe's "
             "knee and ankle points, which scatter by about 5 deg at contact on real video")
-    touch = sum(s.get("ic_evidence") == "sole_touch" for s in strides)
+    touch = sum(s.get("ic_evidence") == "sole_touch" for s in contacts)
     if n and touch < 0.5 * n:
         quality["contact_timing_estimated"] = (
             f"the foot was seen touching the ground at only {touch} of {n} contacts; the rest are timed from the "
@@ -305,16 +350,17 @@ def _clock_flag(summary: dict, info: InputInfo, check: ClockCheck, quality: dict
                            "option": slow.option or None}
 
 
-def _classify_overstriding(strides: list[dict], leg_length: float, cm: float | None, config: AnalysisConfig,
-                           quality: dict) -> dict | None:
-    """Add ``overstride_probability`` / ``overstriding`` to each stride; return the verdict.
+def _classify_overstriding(contacts: tuple[Contact, ...], leg_length: float, cm: float | None,
+                           config: AnalysisConfig, quality: dict) -> tuple[tuple[Contact, ...], dict | None]:
+    """The contacts with ``overstride_probability`` / ``overstriding``, and the verdict.
 
-    Mutates ``strides`` (and ``quality`` when the bundled model is missing).
+    Returns the contacts unchanged and None when no model runs (``quality`` then says why
+    when the bundled model is missing).
     """
     if not config.use_model:
-        return None
+        return contacts, None
     from .classify.features import leg_length_metres, stride_features
-    from .classify.model import default_model_path, load_cached, verdict
+    from .classify.model import VerdictConfig, contact_overstriding, default_model_path, load_cached, verdict
     from .errors import ModelError
 
     path = Path(config.model_path) if config.model_path is not None else default_model_path()
@@ -325,13 +371,12 @@ def _classify_overstriding(strides: list[dict], leg_length: float, cm: float | N
             raise
         quality["overstride_model_missing"] = (f"{err}; overstriding is judged by the shin-angle and overstride "
                                                "bands instead of the classifier")
-        return None
-    from .classify.model import VerdictConfig, contact_overstriding
-
-    probs = model.predict_proba(stride_features(strides, leg_length_metres(leg_length, cm)))
+        return contacts, None
+    probs = model.predict_proba(stride_features(contacts, leg_length_metres(leg_length, cm)))
     threshold = model.info.threshold
-    for s, p in zip(strides, probs):
-        # Every contact keeps its probability; an excluded one is not judged.
-        s["overstride_probability"] = round(float(p), 4)
-        s["overstriding"] = None if s.get("excluded") else contact_overstriding(p, threshold)
-    return {"model": model.info.as_dict(), **verdict(strides, probs, VerdictConfig(threshold=threshold), quality)}
+    # Every contact keeps its probability; an excluded one is not judged.
+    contacts = tuple(c.with_values(overstride_probability=round(float(p), 4),
+                                   overstriding=None if c.excluded else contact_overstriding(p, threshold))
+                     for c, p in zip(contacts, probs))
+    return contacts, {"model": model.info.as_dict(), **verdict(contacts, probs, VerdictConfig(threshold=threshold),
+                                                                quality)}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from runform.io.trc_writer import write_trc
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.trc_writer import write_trc
+from runform.synth.runner import GaitParams, generate_run
 
 
 def make_trc(path: Path, seed: int = 0, shin: float = 4.0, duration_s: float = 5.0) -> Path:
@@ -49,7 +49,7 @@ def fault_env(tmp_path, monkeypatch):
     site.mkdir()
     (site / "sitecustomize.py").write_text(textwrap.dedent("""
         import os, signal, time
-        import runform.cli as _cli
+        import runform.app as _cli
         _orig = _cli.run_analysis
         def _faulty(input_path, *a, **k):
             name = os.path.basename(str(input_path))

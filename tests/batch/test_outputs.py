@@ -6,7 +6,7 @@ from runform.batch.outputs import FAILED, OK, Row, row_values, write_all
 
 def _metrics(verdict=None):
     m = {"summary": {"cadence_spm": 171.96, "shin_angle_ic_deg": 7.04, "overstride_pct_leg": 20.0,
-                     "foot_strike_left": "rearfoot", "n_strides": 12},
+                     "foot_strike_left": "rearfoot", "n_contacts_counted": 12},
          "quality": {"few_strides": "x", "camera_tilt": "y"}}
     if verdict:
         m["overstriding"] = {"session": {"verdict": verdict, "probability": 0.8312, "n_contacts": 12}}
@@ -19,7 +19,7 @@ def test_row_values_reads_verdict_when_present_and_tolerates_absence(tmp_path):
     assert (v["cadence_spm"], v["shin_angle_ic_deg"], v["verdict"], v["probability"]) == \
         ("172.0", "7.0", "overstriding", "0.83")
     assert v["quality_flags"] == "camera_tilt;few_strides" and v["report"] == "a/report.html"
-    assert v["knee_flexion_ic_deg"] == "" and v["n_strides"] == "12"
+    assert v["knee_flexion_ic_deg"] == "" and v["n_contacts_counted"] == "12"
     blank = row_values(Row(job, OK, metrics=_metrics()))
     assert blank["verdict"] == blank["probability"] == "" and blank["report"] == ""
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from runform.io.trc_writer import write_trc
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.trc_writer import write_trc
+from runform.synth.runner import GaitParams, generate_run
 
 
 def make_trc(folder: Path, name: str, shin_deg: float, seed: int, **kw) -> Path:

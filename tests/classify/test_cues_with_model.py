@@ -26,7 +26,7 @@ def test_model_verdict_overrides_the_angle_bands():
     # Green-ish angles, but the classifier says yes: the cue appears, citing the verdict.
     res = coaching_cues({"shin_angle_ic_deg": 4.0}, _strides(4.0), {}, overstriding=_verdict("overstriding"))
     cue = next(c for c in res["cues"] if c["id"] == "falling_forward")
-    assert cue["finding"]["strides_supporting"] == "9 of 10"
+    assert cue["finding"]["contacts_supporting"] == "9 of 10"
     assert cue["finding"]["model_verdict"].startswith("overstriding on 9 of 10")
 
 

@@ -5,9 +5,9 @@ import csv
 import numpy as np
 import pytest
 
-from runform.classify import datasets as ds
+from runform.synth import datasets as ds
 from runform.classify.features import FEATURE_NAMES
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.runner import GaitParams, generate_run
 
 IDX = {n: i for i, n in enumerate(FEATURE_NAMES)}
 

@@ -10,7 +10,7 @@ from runform.classify.features import FEATURE_NAMES, stride_features
 from runform.classify.model import OverstrideModel, card_path, default_model_path
 from runform.errors import ModelError
 from runform.pipeline import AnalysisConfig, InputInfo, analyze_keypoints
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.runner import GaitParams, generate_run
 
 BUNDLED = default_model_path()
 needs_bundled = pytest.mark.skipif(not BUNDLED.is_file(), reason="models/overstride.onnx not built")
@@ -43,7 +43,7 @@ def test_analysis_verdict_on_generated_runs(shin, expected):
     a = analyze_keypoints(kp, info, AnalysisConfig())
     assert a.overstriding["session"]["verdict"] == expected
     assert a.overstriding["model"]["sha256"] and a.overstriding["model"]["file"] == "overstride.onnx"
-    for s in a.strides:
+    for s in a.contacts:
         assert 0.0 <= s["overstride_probability"] <= 1.0
         assert s["overstriding"] == (s["overstride_probability"] >= 0.5)
 
@@ -54,7 +54,7 @@ def test_missing_bundled_model_is_a_quality_note_not_a_crash(tmp_path, monkeypat
     a = analyze_keypoints(kp, InputInfo("gen.trc", "trc", kp.fps, len(kp), 3.0))
     assert a.overstriding is None
     assert "overstride_model_missing" in a.quality
-    assert "overstride_probability" not in a.strides[0]
+    assert a.contacts[0].overstride_probability is None and a.contacts[0].overstriding is None
 
 
 def test_user_model_missing_is_a_typed_error(tmp_path):

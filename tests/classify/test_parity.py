@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from runform.classify import datasets as ds
+from runform.synth import datasets as ds
 from runform.classify import training as tr
 from runform.classify.model import OverstrideModel
 

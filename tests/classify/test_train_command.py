@@ -51,8 +51,8 @@ def test_train_writes_model_and_card_that_analyze_uses(analyzed, runs_dir, tmp_p
     assert doc["overstriding"]["session"]["verdict"] in ("overstriding", "uncertain", "not overstriding")
     keys = {"n_contacts", "n_overstriding", "probability", "ci95", "verdict", "text"}
     assert keys <= set(doc["overstriding"]["right"])
-    assert "overstride_probability" in doc["strides"][0]
-    csv_head = (tmp_path / "out" / "over_a" / "strides.csv").read_text().splitlines()[0]
+    assert "overstride_probability" in doc["contacts"][0]
+    csv_head = (tmp_path / "out" / "over_a" / "contacts.csv").read_text().splitlines()[0]
     assert csv_head.endswith("overstride_probability,overstriding,excluded,exclusion_reason")
 
 

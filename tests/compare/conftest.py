@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from runform.io.trc_writer import write_trc
+from runform.synth.trc_writer import write_trc
 from runform.keypoints import Keypoints
-from runform.render.samples import AFTER, BEFORE
-from runform.synthetic import generate_run
+from runform.synth.render.samples import AFTER, BEFORE
+from runform.synth.runner import generate_run
 
 
 def _write(params, path: Path) -> Path:
@@ -18,7 +18,7 @@ def _write(params, path: Path) -> Path:
 
 def analyze_into(trc: Path, parent: Path) -> Path:
     """Analyse a TRC quietly (no report) into ``parent/<stem>/``; return that folder."""
-    from runform.cli import OutputOptions, run_analysis
+    from runform.app import OutputOptions, run_analysis
     from runform.pipeline import AnalysisConfig
 
     run_analysis(trc, parent, AnalysisConfig(), OutputOptions(video=False, report=False))

@@ -91,7 +91,7 @@ def test_mdc_overrides():
 def _doc(shins, prob=None, cues=(), withheld=()):
     strides = [{"foot": "left" if i % 2 else "right", "shin_angle_ic_deg": s, "overstride_pct_leg": 10.0,
                 "step_time_s": 0.36} for i, s in enumerate(shins)]
-    doc = {"strides": strides, "cues": [{"id": c, "title": c.title()} for c in cues],
+    doc = {"contacts": strides, "cues": [{"id": c, "title": c.title()} for c in cues],
            "cues_withheld": [{"id": w, "reason": "x"} for w in withheld]}
     if prob is not None:
         doc["overstriding"] = {"session": {"verdict": "overstriding" if prob > 0.5 else "not overstriding",

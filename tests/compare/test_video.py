@@ -12,14 +12,15 @@ import pytest
 from runform.atomic import write_text_atomic
 from runform.compare.command import run_compare
 from runform.io.video import iter_frames, probe_video
+from runform.pose import mediapipe_pose
 from runform.pose.mediapipe_pose import PoseConfig, _cache_key
-from runform.render.figure import SceneConfig, render_run
-from runform.render.samples import AFTER, BEFORE
+from runform.synth.render.figure import SceneConfig, render_run
+from runform.synth.render.samples import AFTER, BEFORE
 
 
 def _video_session(params, name, root):
     """Render ``name.mp4`` and analyse it into ``root/out/<name>/`` with an exact pose cache."""
-    from runform.cli import OutputOptions, run_analysis
+    from runform.app import OutputOptions, run_analysis
     from runform.pipeline import AnalysisConfig
 
     video = root / f"{name}.mp4"
@@ -35,11 +36,17 @@ def _video_session(params, name, root):
     return target
 
 
+def _no_mediapipe(*args, **kwargs):
+    raise AssertionError("MediaPipe ran: the pose cache should have been read")
+
+
 @pytest.fixture(scope="module")
 def video_pair(tmp_path_factory):
     root = tmp_path_factory.mktemp("videos")
-    return (_video_session(replace(BEFORE, fps=30.0, duration_s=3.0), "before", root),
-            _video_session(replace(AFTER, fps=30.0, duration_s=3.0), "after", root))
+    with pytest.MonkeyPatch.context() as mp:  # what the docstring promises
+        mp.setattr(mediapipe_pose, "estimate_pose", _no_mediapipe)
+        return (_video_session(replace(BEFORE, fps=30.0, duration_s=3.0), "before", root),
+                _video_session(replace(AFTER, fps=30.0, duration_s=3.0), "after", root))
 
 
 def test_side_by_side_video_and_key_frames(video_pair, tmp_path):

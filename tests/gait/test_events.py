@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,8 +8,10 @@ from runform.geometry import estimate_geometry
 from runform.io.trc import read_trc
 from runform.keypoints import Keypoints
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "mocap-gt"
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data absent")
+from ..shared import SHARED, needs_shared
+
+DATA = SHARED / "mocap-gt"
+needs_data = needs_shared
 
 
 def _errors(trc, gt):
@@ -119,7 +120,7 @@ def test_toe_off_method_by_source():
     Both are within 25 ms on exact kinematics. When the toe point rises with the heel,
     as MediaPipe's does, the toe rise reads TO far too early and the backward peak does not.
     """
-    from runform.synthetic import GaitParams, generate_run, to_pixels
+    from runform.synth.runner import GaitParams, generate_run, to_pixels
 
     kp_m, truth = generate_run(GaitParams(duration_s=6.0, fps=60.0))
     kp_px = to_pixels(kp_m, 400.0, (640.0, 700.0))

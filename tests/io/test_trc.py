@@ -6,8 +6,10 @@ import pytest
 from runform.errors import InputNotFound, UnreadableInput
 from runform.io.trc import read_trc
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "mocap-gt"
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data absent")
+from ..shared import SHARED, needs_shared
+
+DATA = SHARED / "mocap-gt"
+needs_data = needs_shared
 
 HEADER = (
     "PathFileType\t4\t(X/Y/Z)\ttiny.trc\n"
@@ -125,9 +127,9 @@ def test_turned_trc_gives_the_same_analysis(tmp_path, trial, turn, tol_deg):
         results.append(analyze_keypoints(kp, info, config))
     a, b = results
     assert b.summary["cadence_spm"] == pytest.approx(a.summary["cadence_spm"], abs=0.2)
-    assert len(b.strides) == len(a.strides)
-    shin_a = np.array([s["shin_angle_ic_deg"] for s in a.strides], float)
-    shin_b = np.array([s["shin_angle_ic_deg"] for s in b.strides], float)
+    assert len(b.contacts) == len(a.contacts)
+    shin_a = np.array([s["shin_angle_ic_deg"] for s in a.contacts], float)
+    shin_b = np.array([s["shin_angle_ic_deg"] for s in b.contacts], float)
     np.testing.assert_allclose(shin_b, shin_a, atol=max(tol_deg, 1e-3))
     assert b.summary["shin_angle_ic_deg"] == pytest.approx(a.summary["shin_angle_ic_deg"], abs=max(tol_deg, 1e-3))
 

@@ -6,11 +6,11 @@ from runform.keypoints import Keypoints
 from runform.metrics.clock import detect_slow_motion
 from runform.pipeline import InputInfo, analyze_keypoints
 from runform.report.cues import coaching_cues
-from runform.synthetic import GaitParams, generate_run, to_pixels
+from runform.synth.runner import GaitParams, generate_run, to_pixels
 
 
 def _summary(cadence, contact=None, duty=0.36, contacts=12):
-    return {"cadence_spm": cadence, "contact_time_s": contact, "duty_factor": duty, "n_strides": contacts}
+    return {"cadence_spm": cadence, "contact_time_s": contact, "duty_factor": duty, "n_contacts_counted": contacts}
 
 
 @pytest.mark.parametrize("cadence, contact, rate, capture", [
@@ -61,7 +61,7 @@ def test_retimed_run_is_flagged_and_everything_waits_for_the_clock():
     assert a.diagnostics["slow_motion"]["likely_capture_fps"] == 120.0
     assert a.overstriding["session"]["verdict"] == "cannot judge"
     assert "slow motion" in a.overstriding["session"]["reason"]
-    cues = coaching_cues(a.summary, a.strides, a.quality, overstriding=a.overstriding)
+    cues = coaching_cues(a.summary, a.contacts, a.quality, overstriding=a.overstriding)
     assert cues["cues"] == [] and "clock is right" in cues["withheld"][0]["reason"]
     # Read on the right clock (what --capture-fps 120 does), the same run is 168 steps/min and not flagged.
     right = _retimed(1.0)

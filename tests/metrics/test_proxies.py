@@ -81,3 +81,10 @@ def test_speed_and_stiffness_from_mocap(shared_data, trial):
     assert s["speed_m_s"] == pytest.approx(truth["summary"]["speed_measured_m_s"], rel=0.07)
     assert 5 < s["leg_stiffness_kn_m"] < 20
     assert 15 < s["vertical_stiffness_kn_m"] < 40
+    # One unit per column: per kg is the same stiffness over the mass given.
+    assert s["leg_stiffness_kn_m_kg"] == pytest.approx(s["leg_stiffness_kn_m"] / 70.0, rel=1e-3)
+    assert s["vertical_stiffness_kn_m_kg"] == pytest.approx(s["vertical_stiffness_kn_m"] / 70.0, rel=1e-3)
+    # Without a mass the absolute columns stay empty instead of silently changing unit.
+    s0 = analyze_keypoints(kp, info, AnalysisConfig()).summary
+    assert s0["vertical_stiffness_kn_m"] is None and s0["leg_stiffness_kn_m"] is None
+    assert s0["vertical_stiffness_kn_m_kg"] == pytest.approx(s["vertical_stiffness_kn_m_kg"])

@@ -12,8 +12,10 @@ from runform.io.trc import read_trc
 from runform.keypoints import INDEX, Keypoints
 from runform.metrics.stance import _at, foot_strike_class, stance_metrics
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "mocap-gt"
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data absent")
+from ..shared import SHARED, needs_shared
+
+DATA = SHARED / "mocap-gt"
+needs_data = needs_shared
 
 
 @needs_data

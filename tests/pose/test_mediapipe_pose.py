@@ -12,7 +12,9 @@ from runform.keypoints import KEYPOINT_NAMES
 from runform.pose import mediapipe_pose as mpp
 from runform.pose.mediapipe_pose import PoseConfig, estimate_pose, load_or_estimate_pose
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+from ..shared import SHARED
+
+DATA = SHARED
 MALE_SIDE = DATA / "videos" / "male_side.mp4"
 needs_video = pytest.mark.skipif(not MALE_SIDE.is_file(), reason="shared test video absent")
 
@@ -54,6 +56,7 @@ def test_missing_input(tmp_path):
         load_or_estimate_pose(tmp_path / "none.mp4", tmp_path / "c.npz")
 
 
+@pytest.mark.slow
 @needs_video
 def test_real_video_first_two_seconds():
     kp = estimate_pose(MALE_SIDE, max_frames=60)
@@ -72,6 +75,7 @@ def test_real_video_first_two_seconds():
     assert kp.xy.shape == (60, len(KEYPOINT_NAMES), 2)
 
 
+@pytest.mark.slow
 @needs_video
 def test_cache_roundtrip_and_invalidation(tmp_path, monkeypatch):
     cache = tmp_path / "cache" / "pose.npz"

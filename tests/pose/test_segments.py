@@ -8,8 +8,9 @@ import pytest
 from runform.io.video import VideoInfo
 from runform.pose.segments import SEAM_FRAMES, plan_segments
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-MALE_SIDE = DATA / "videos" / "male_side.mp4"
+from ..shared import SHARED
+
+MALE_SIDE = SHARED / "videos" / "male_side.mp4"
 
 
 def _info(n: int, fps: float = 60.0) -> VideoInfo:
@@ -56,11 +57,11 @@ def test_parallel_run_gives_the_sequential_contacts_and_metrics():
     np.testing.assert_allclose(kp2.xy[: half - 20], kp1.xy[: half - 20], equal_nan=True)
     d = np.linalg.norm(kp2.xy - kp1.xy, axis=2)
     assert np.nanmedian(d[half:]) < 5.0  # px, on a 1280 px tall clip
-    ic1 = np.array([s["ic_time_s"] for s in a1.strides])
-    ic2 = np.array([s["ic_time_s"] for s in a2.strides])
+    ic1 = np.array([s["ic_time_s"] for s in a1.contacts])
+    ic2 = np.array([s["ic_time_s"] for s in a2.contacts])
     assert len(ic1) == len(ic2)
     assert np.max(np.abs(ic1 - ic2)) <= 2 / 30 + 1e-9  # within two frames
-    assert [s["foot"] for s in a1.strides] == [s["foot"] for s in a2.strides]
+    assert [s["foot"] for s in a1.contacts] == [s["foot"] for s in a2.contacts]
     # Pose noise: after the seam the second worker's track is another, equally valid MediaPipe run.
     # Measured on this clip: per contact after the seam, median differences of 1.7 deg (shin), 2.5 %
     # leg (heel vs hip), 1.2 deg (knee), 0.2 deg (trunk); the near foot's medians moved 0.8 deg and
@@ -74,6 +75,6 @@ def test_parallel_run_gives_the_sequential_contacts_and_metrics():
         assert a2.summary[key] == pytest.approx(a1.summary[key], abs=tol), key
     seam = kp1.time_s[half]
     for key, tol in (("shin_angle_ic_deg", 3.0), ("overstride_pct_leg", 4.0)):
-        d = [abs(x[key] - y[key]) for x, y in zip(a1.strides, a2.strides)
+        d = [abs(x[key] - y[key]) for x, y in zip(a1.contacts, a2.contacts)
              if x["ic_time_s"] > seam and x[key] is not None and y[key] is not None]
         assert len(d) >= 10 and np.median(d) <= tol, key

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from runform.render.camera import CameraTilt, apply_homography, homography, vertical_vanishing_point
+from runform.synth.render.camera import CameraTilt, apply_homography, homography, vertical_vanishing_point
 
 C = (360.0, 640.0)
 

@@ -6,8 +6,8 @@ import av
 import numpy as np
 import pytest
 
-from runform.render.figure import SceneConfig, render_frame, render_run
-from runform.synthetic import GaitParams
+from runform.synth.render.figure import SceneConfig, render_frame, render_run
+from runform.synth.runner import GaitParams
 
 pytest.importorskip("mediapipe")
 

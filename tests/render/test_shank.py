@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from runform.render.shank import shank_outline
+from runform.synth.render.shank import shank_outline
 
 H = 832.0  # body height in px (0.65 x 1280, as the samples draw it)
 S = 0.246 * H

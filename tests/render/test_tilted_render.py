@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from runform.keypoints import KEYPOINT_NAMES
-from runform.render.camera import CameraTilt, apply_homography
-from runform.render.figure import SceneConfig, render_frame, render_run
-from runform.synthetic import GaitParams
+from runform.synth.render.camera import CameraTilt, apply_homography
+from runform.synth.render.figure import SceneConfig, render_frame, render_run
+from runform.synth.runner import GaitParams
 
 P = GaitParams(fps=30.0, duration_s=0.3, heel_lead_s=0.05, joint_smoothing_s=0.006)
 SCENE = SceneConfig(width=360, height=640, calf=1.0, structures=True)

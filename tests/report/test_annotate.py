@@ -65,7 +65,7 @@ def test_annotated_video(analysis, tmp_path):
     scale = h / analysis.input.height
     kp = analysis.keypoints
     near = analysis.geometry.near_side or "left"
-    s = next(s for s in analysis.strides if s["foot"] == near)
+    s = next(s for s in analysis.contacts if s["foot"] == near)
     i = int(np.argmin(np.abs(kp.time_s - s["ic_time_s"])))
     j = int(np.argmin([abs(t - kp.time_s[i]) for t, _ in frames]))
     knee, ankle = kp.point(f"{near}_knee")[i] * scale, kp.point(f"{near}_ankle")[i] * scale

@@ -24,7 +24,7 @@ def _summary(strides, **extra):
             "vertical_oscillation_pct_leg")
     s = {k: sorted(x[k] for x in strides)[len(strides) // 2] for k in keys}
     s["cadence_spm"] = round(60 / strides[0]["step_time_s"], 2)
-    s["n_strides"] = len(strides)
+    s["n_contacts_counted"] = len(strides)
     s.update(extra)
     return s
 
@@ -41,7 +41,7 @@ def test_overstrider_gets_falling_forward_and_pulling_the_road():
     assert "Falling Forward" in titles and "Pulling the Road" in titles
     ff = next(c for c in res["cues"] if c["id"] == "falling_forward")
     assert "ankles" in ff["cue"] and "waist" in ff["cue"]
-    assert ff["finding"]["strides_supporting"] == "20 of 20"
+    assert ff["finding"]["contacts_supporting"] == "20 of 20"
     assert ff["band"] == "red" and ff["feel"] and ff["drill"] and ff["source"]
     assert res["bands"]["shin_angle_ic_deg"] == "red"
 
@@ -71,7 +71,7 @@ def test_metronome_target_from_own_cadence():
     assert "Heiderscheit" in cue["source"]
 
 
-def test_too_few_strides_withholds_with_reason():
+def test_too_few_contacts_withholds_with_reason():
     st = _strides(n=4, shin=12.0, over=28.0)
     res = coaching_cues(_summary(st), st, {})
     assert "falling_forward" not in ids(res)
@@ -111,9 +111,9 @@ def test_shoulder_cue():
 
 def test_toml_override_changes_a_threshold(tmp_path):
     p = tmp_path / "t.toml"
-    p.write_text("shin_amber_deg = 1.0\nmin_strides = 3\n")
+    p.write_text("shin_amber_deg = 1.0\ncue_min_contacts = 3\n")
     t = load_thresholds(p)
-    assert t.shin_amber_deg == 1.0 and t.min_strides == 3 and t.shin_red_deg == Thresholds().shin_red_deg
+    assert t.shin_amber_deg == 1.0 and t.cue_min_contacts == 3 and t.shin_red_deg == Thresholds().shin_red_deg
     assert band("shin_angle_ic_deg", 2.0) == "green" and band("shin_angle_ic_deg", 2.0, t) == "amber"
 
 
@@ -129,3 +129,26 @@ def test_unknown_toml_key_is_a_config_error(tmp_path):
     p.write_text("shin_amber_deg = = 1\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_thresholds(p)
+
+
+def test_bounce_cue_withheld_when_pelvis_and_head_disagree():
+    st = _strides(osc=16.0)
+    flag = {"vertical_oscillation_uncertain": "the pelvis rises and falls 14 % leg per step and the head 8.7 %"}
+    out = coaching_cues(_summary(st), st, flag)
+    assert "run_quiet" not in ids(out)
+    assert any(w["id"] == "run_quiet" and "8.7 %" in w["reason"] for w in out["withheld"])
+
+
+def test_knee_cue_counts_the_near_leg_when_the_summary_is_the_near_legs():
+    st = _strides(excursion=26.0)
+    for s in st:
+        if s["foot"] == "right":
+            s["knee_flexion_excursion_deg"] = 3.0  # the far knee, hidden in mid-stance, barely bends
+    near = _summary(st, knee_flexion_excursion_deg=26.0, near_leg_metrics_from="left")
+    assert "knee_give" not in ids(coaching_cues(near, st, {}))
+    for s in st:
+        if s["foot"] == "left":
+            s["knee_flexion_excursion_deg"] = 10.0
+    out = coaching_cues(_summary(st, knee_flexion_excursion_deg=10.0, near_leg_metrics_from="left"), st, {})
+    knee = next(c for c in out["cues"] if c["id"] == "knee_give")
+    assert knee["finding"]["contacts_supporting"] == "10 of 10"  # the left leg's 10, not all 20

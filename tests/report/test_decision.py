@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-import runform.cli as cli
+import runform.terminal as terminal
 import runform.pipeline as pipeline
 from runform.batch.discovery import Job
 from runform.batch.outputs import OK, Row, row_values
@@ -18,7 +18,7 @@ from runform.pipeline import InputInfo, analyze_keypoints
 from runform.report.annotate import AnnotateConfig, counter_colour
 from runform.report.cues import coaching_cues, overstriding_decision
 from runform.report.html import render_report, summary_light
-from runform.synthetic import GaitParams, generate_run
+from runform.synth.runner import GaitParams, generate_run
 
 
 def _analysis(monkeypatch, extra_flags=None, shin=16.0, model=True, tmp_path=None):
@@ -34,13 +34,13 @@ def _analysis(monkeypatch, extra_flags=None, shin=16.0, model=True, tmp_path=Non
 
 def _printed(analysis, cues, monkeypatch) -> str:
     console = Console(record=True, width=400)
-    monkeypatch.setattr(cli, "console", console)
-    cli.print_summary(analysis, {}, cues["overstriding"])
+    monkeypatch.setattr(terminal, "console", console)
+    terminal.print_summary(analysis, {}, cues["overstriding"])
     return console.export_text()
 
 
 def _every_output(a, monkeypatch) -> dict:
-    cues = coaching_cues(a.summary, a.strides, a.quality, overstriding=a.overstriding)
+    cues = coaching_cues(a.summary, a.contacts, a.quality, overstriding=a.overstriding)
     doc = json.loads(json.dumps(metrics_document(a, cues)))
     html = render_report(a, cues, None)
     return {"cues": cues, "doc": doc, "html": html, "printed": _printed(a, cues, monkeypatch),
@@ -97,7 +97,7 @@ def test_summary_dot_is_never_green_over_weak_data():
     decisive = {"session": {"verdict": "not overstriding", "text": "not overstriding: ..."}}
     assert summary_light({"cues": [], "overstriding": decisive}, {}) == \
         ("green", "No clear form issue stands out in this clip.")
-    for flag in ("low_visibility", "too_few_strides_left", "tracking_jumps", "contact_timing_estimated"):
+    for flag in ("low_visibility", "too_few_contacts_left", "tracking_jumps", "contact_timing_estimated"):
         light, text = summary_light({"cues": [], "overstriding": decisive}, {flag: "x"})
         assert light == "grey" and flag in text
     cannot = {"session": {"verdict": "cannot judge", "reason": "the camera is not side-on (not_side_on)"}}
@@ -113,16 +113,16 @@ def test_report_shows_excluded_contacts(monkeypatch):
     real = pipeline.stance_metrics
 
     def spoil(*args, **kw):
-        strides = real(*args, **kw)
-        strides[3].update(duty_factor=1.12, shin_angle_ic_deg=85.0)
-        return strides
+        contacts = real(*args, **kw)
+        contacts[3] = contacts[3].with_values(duty_factor=1.12, shin_angle_ic_deg=85.0)
+        return contacts
 
     monkeypatch.setattr(pipeline, "stance_metrics", spoil)
     a = _analysis(monkeypatch)
-    html = render_report(a, coaching_cues(a.summary, a.strides, a.quality, overstriding=a.overstriding), None)
+    html = render_report(a, coaching_cues(a.summary, a.contacts, a.quality, overstriding=a.overstriding), None)
     assert 'id="contacts"' in html and html.count('class="excluded"') == 1
     assert re.search(r"excluded: duty factor 1\.12 outside 0\.1-0\.8; shin angle 85 deg outside -30 to 40", html)
-    n = len(a.strides)
+    n = len(a.contacts)
     assert f"{n - 1} <small>of {n}</small>" in html
 
 

@@ -25,7 +25,7 @@ def rbds(shared_data):
 
 
 def _cues(a):
-    return coaching_cues(a.summary, a.strides, a.quality)
+    return coaching_cues(a.summary, a.contacts, a.quality)
 
 
 def test_report_is_self_contained(rbds, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from runform.render.samples import RELAXED, SAMPLES, render_sample, truth_document
+from runform.synth.render.samples import RELAXED, SAMPLES, render_sample, truth_document
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ def test_short_relaxed_sample_meets_the_targets(tmp_path, monkeypatch):
 
 def test_truth_document_labels_the_overstrider():
     """The truth label follows the true shin angle: the bundled overstrider is labelled, the relaxed one not."""
-    from runform.synthetic import generate_run
+    from runform.synth.runner import generate_run
 
     for name, expect in (("overstrider_30fps", True), ("relaxed_60fps", False)):
         params, _ = SAMPLES[name]
@@ -61,7 +61,7 @@ def test_truth_document_labels_the_overstrider():
 def test_renders_mode_reports_the_test_render_knobs(capsys):
     """--renders: render_info reads a test render's truth; the bundled samples' truth gives None."""
     bench = _bench()
-    from runform.synthetic import GaitParams, generate_run
+    from runform.synth.runner import GaitParams, generate_run
 
     _, truth = generate_run(GaitParams(duration_s=1.5, heel_lead_s=0.06, joint_smoothing_s=0.006))
     doc = {**truth, "camera": {"roll_deg": -5.0, "pitch_deg": 8.0}, "scene": {"calf": 1.0}}

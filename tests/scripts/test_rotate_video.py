@@ -99,7 +99,7 @@ def _median_shin(video: Path) -> float:
     from runform.pipeline import AnalysisConfig, analyze_keypoints, load_keypoints
 
     kp, info = load_keypoints(video, AnalysisConfig())
-    shins = [s["shin_angle_ic_deg"] for s in analyze_keypoints(kp, info).strides if s.get("shin_angle_ic_deg") is not None]
+    shins = [s["shin_angle_ic_deg"] for s in analyze_keypoints(kp, info).contacts if s.get("shin_angle_ic_deg") is not None]
     return float(np.median(shins))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..cli_types import FiniteFloatRange
+from ..terminal import fail
 
 HELP = """Analyze every input under DIR: videos (mp4 mov m4v avi mkv webm), .trc files and
 OpenPose folders (*_keypoints.json, or Pose2Sim's *.<frame>.json), searched recursively
@@ -108,10 +109,9 @@ def batch(root: Path, out: Path, workers, engine, address, retries, force, retry
         console.print("[yellow]interrupted:[/yellow] finished results are kept; run the same command to continue")
         raise SystemExit(130) from None
     except Exception as err:  # noqa: BLE001 - typed errors -> exit codes, as `runform analyze`
-        from ..cli import _fail
         from ..outdir import as_output_error
 
-        _fail((as_output_error(err, out) or err) if isinstance(err, OSError) else err)
+        fail((as_output_error(err, out) or err) if isinstance(err, OSError) else err)
         return
     if result.restored or result.removed:
         console.print(f"recovered after an interrupted batch: {result.restored} result(s) restored, "

@@ -12,30 +12,21 @@ from statistics import median
 
 from .. import __version__
 from ..atomic import write_text_atomic
+from ..metrics.registry import REGISTRY, fmt
 from .discovery import Job
 
 #: Statuses of a summary row.
 OK, SKIPPED, FAILED, FAILED_UNCHANGED, NOT_RUN = "ok", "skipped-unchanged", "failed", "failed-unchanged", "not-run"
-#: (column, metrics.json summary key, decimals) of the metric columns.
-METRIC_COLUMNS = (
-    ("cadence_spm", "cadence_spm", 1),
-    ("shin_angle_ic_deg", "shin_angle_ic_deg", 1),
-    ("overstride_pct_leg", "overstride_pct_leg", 1),
-    ("knee_flexion_ic_deg", "knee_flexion_ic_deg", 1),
-    ("foot_strike_left", "foot_strike_left", None),
-    ("foot_strike_right", "foot_strike_right", None),
-    ("contact_time_s", "contact_time_s", 3),
-    ("trunk_lean_deg", "trunk_lean_deg", 1),
-    ("n_strides", "n_strides", None),
-)
+_COLUMNS = ("cadence_spm", "shin_angle_ic_deg", "overstride_pct_leg", "knee_flexion_ic_deg", "foot_strike_left",
+            "foot_strike_right", "contact_time_s", "trunk_lean_deg", "n_contacts_counted")
+#: (column, metrics.json summary key, decimals) of the metric columns; decimals are the registry's.
+METRIC_COLUMNS = tuple((c, c, REGISTRY[c].decimals if c in REGISTRY else None) for c in _COLUMNS)
 SUMMARY_FIELDS = ("id", "runner", "path", "status", *(c for c, _, _ in METRIC_COLUMNS), "verdict",
                   "probability", "quality_flags", "report", "seconds", "error_type", "error")
 FAILURE_FIELDS = ("path", "id", "runner", "error_type", "message", "log")
-#: Column headers of the metric columns in index.html.
-METRIC_LABELS = {"cadence_spm": "cadence (spm)", "shin_angle_ic_deg": "shin angle (deg)",
-                 "overstride_pct_leg": "overstride (% leg)", "knee_flexion_ic_deg": "knee flexion (deg)",
-                 "foot_strike_left": "strike L", "foot_strike_right": "strike R",
-                 "contact_time_s": "contact (s)", "trunk_lean_deg": "trunk lean (deg)", "n_strides": "contacts"}
+#: Column headers of the metric columns in index.html: the registry's label and unit.
+METRIC_LABELS = {**{c: f"{REGISTRY[c].label} ({REGISTRY[c].unit})" for c in _COLUMNS if c in REGISTRY},
+                 "foot_strike_left": "strike L", "foot_strike_right": "strike R", "n_contacts_counted": "contacts"}
 #: Sort rank of verdicts in index.html: the ones that need a look first.
 VERDICT_RANK = {"overstriding": 0, "uncertain": 1, "not overstriding": 2, "not enough contacts": 3, "cannot judge": 4}
 
@@ -82,7 +73,7 @@ def row_values(row: Row) -> dict:
     prob = session.get("probability")
     values = {"id": row.job.id, "runner": row.job.runner, "path": row.job.rel, "status": row.status,
               "verdict": session.get("verdict") or "",
-              "probability": f"{prob:.2f}" if isinstance(prob, (int, float)) else "",
+              "probability": fmt("overstride_probability", prob, missing=""),
               "quality_flags": ";".join(sorted((row.metrics.get("quality") or {}).keys())),
               "report": f"{row.job.id}/report.html" if row.has_report else "",
               "seconds": f"{row.seconds:.1f}" if row.seconds is not None else "",

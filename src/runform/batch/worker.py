@@ -1,6 +1,6 @@
 """The analysis process of one batch input: ``python -m runform.batch.worker SPEC.json``.
 
-Runs :func:`runform.cli.run_analysis` into ``<workdir>/out/`` and leaves either
+Runs :func:`runform.app.run_analysis` into ``<workdir>/out/`` and leaves either
 ``<workdir>/result.json`` (success) or ``<workdir>/error.json`` (typed failure) behind. Anything
 worse (a segfault, ``os._exit``, running out of memory) is seen by the parent as an exit status
 without either file. The process asks Linux to kill it when its parent dies, so a killed batch
@@ -47,8 +47,9 @@ def run(spec: dict) -> int:
     workdir = Path(spec["workdir"])
     t0 = time.perf_counter()
     try:
-        from ..cli import OutputOptions, run_analysis
+        from ..app import OutputOptions, run_analysis
         from ..pipeline import AnalysisConfig
+        from ..terminal import print_run, progress_bar
 
         s = spec["settings"]
         toml = None
@@ -59,7 +60,9 @@ def run(spec: dict) -> int:
                                 pose_workers=spec.get("pose_workers"))
         options = OutputOptions(video=s.get("video", True), video_height=s.get("video_height", 720),
                                 report=True, thresholds_toml=toml)
-        paths = run_analysis(Path(spec["input"]), workdir / "out", config, options)
+        result = run_analysis(Path(spec["input"]), workdir / "out", config, options, progress=progress_bar)
+        print_run(result)  # the worker's log
+        paths = result.paths
         _write_json(workdir / "result.json", {"seconds": time.perf_counter() - t0,
                                               "outputs": {k: Path(v).name for k, v in paths.items()}})
         return 0

@@ -1,6 +1,6 @@
 """``runform train LABELS.csv --out my_model.onnx``: a clinic retrains from its own labelled footage.
 
-LABELS.csv (UTF-8, header row) has one row per labelled video or stride:
+LABELS.csv (UTF-8, header row) has one row per labelled video or contact:
 
 ``path``
     A ``metrics.json`` written by ``runform analyze``, or an input to analyze (video,
@@ -12,9 +12,9 @@ LABELS.csv (UTF-8, header row) has one row per labelled video or stride:
     Default: the metrics.json's folder name, or the input's file name without extension.
 ``foot`` (optional)
     ``left``/``right``: the row labels only that foot's contacts.
-``stride`` (optional)
-    0-based index into the recording's strides (metrics.json ``strides`` order): the row
-    labels that one contact and overrides a whole-video label for it.
+``contact`` (optional; ``stride`` in older label files)
+    0-based index into the recording's foot contacts (metrics.json ``contacts`` order): the
+    row labels that one contact and overrides a whole-video label for it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import click
 import numpy as np
 
 from ..errors import TrainingDataError, WeakModelError
+from ..terminal import console, err_console, fail
 from .features import analysis_features, document_features
 
 _YES = {"1", "yes", "y", "true", "overstriding", "overstride"}
@@ -62,21 +63,21 @@ def _label(text: str, where: str) -> int:
 
 
 def _recording(path: Path) -> tuple[np.ndarray, list[dict], str]:
-    """(features, strides, default subject) of a metrics.json or an input to analyze."""
+    """(features, contacts, default subject) of a metrics.json or an input to analyze."""
     if path.suffix.lower() == ".json":
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as err:
             raise TrainingDataError(f"{path}: not a readable metrics.json ({err})") from None
-        if not isinstance(doc, dict) or not isinstance(doc.get("strides"), list):
-            raise TrainingDataError(f"{path}: no 'strides' list; is it a runform metrics.json?")
-        return document_features(doc), doc["strides"], path.parent.name
+        if not isinstance(doc, dict) or not isinstance(doc.get("contacts"), list):
+            raise TrainingDataError(f"{path}: no 'contacts' list; is it a runform metrics.json (schema 2.0 or later)?")
+        return document_features(doc), doc["contacts"], path.parent.name
     from ..pipeline import AnalysisConfig, analyze_keypoints, load_keypoints
 
     config = AnalysisConfig(use_model=False)
     kp, info = load_keypoints(path, config)
     a = analyze_keypoints(kp, info, config)
-    return analysis_features(a), a.strides, path.stem
+    return analysis_features(a), a.contacts, path.stem
 
 
 def read_labels(csv_path: Path) -> dict:
@@ -107,20 +108,20 @@ def read_labels(csv_path: Path) -> dict:
             raise TrainingDataError(f"{where}: {path} not found")
         if path not in cache:
             cache[path] = _recording(path)
-        x, strides, default_subject = cache[path]
+        x, contacts, default_subject = cache[path]
         subjects.setdefault(path, (r.get("subject") or "").strip() or default_subject)
         y = _label(r.get("label") or "", where)
-        stride, foot = (r.get("stride") or "").strip(), (r.get("foot") or "").strip().lower()
-        if stride:
+        index, foot = (r.get("contact") or r.get("stride") or "").strip(), (r.get("foot") or "").strip().lower()
+        if index:
             try:
-                j = int(stride)
+                j = int(index)
             except ValueError:
-                raise TrainingDataError(f"{where}: stride {stride!r} is not a whole number") from None
-            if not 0 <= j < len(strides):
-                raise TrainingDataError(f"{where}: stride {j} out of range (recording has {len(strides)})")
+                raise TrainingDataError(f"{where}: contact {index!r} is not a whole number") from None
+            if not 0 <= j < len(contacts):
+                raise TrainingDataError(f"{where}: contact {j} out of range (recording has {len(contacts)})")
             labels[(path, j)] = y
         else:
-            for j, s in enumerate(strides):
+            for j, s in enumerate(contacts):
                 if (not foot or s.get("foot") == foot) and (path, j) not in labels:
                     labels[(path, j)] = y
     keys = sorted(labels, key=lambda pj: (str(pj[0]), pj[1]))
@@ -242,7 +243,6 @@ def train(labels_csv: Path, out: Path, min_runners: int, folds: int, kind: str, 
     A weak model (cross-validated AUC below 0.8, or a label with fewer than 5 contacts) is
     not written without --force. Use the model with `runform analyze --model OUT`.
     """
-    from ..cli import _fail, console, err_console
 
     options = TrainOptions(min_runners=min_runners, folds=folds, kind=kind, seed=seed, force=force)
     try:
@@ -258,7 +258,7 @@ def train(labels_csv: Path, out: Path, min_runners: int, folds: int, kind: str, 
             raise refusal(problems)
         write_model(data, metrics, labels_csv, out, options, problems)
     except Exception as err:  # noqa: BLE001 - one-line messages, typed exit codes
-        _fail(err)
+        fail(err)
         return
     console.print(f"model: {out}\ncard: {Path(out).with_name(Path(out).stem + '.card.json')}")
 

@@ -14,6 +14,8 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
+from ..metrics.registry import REGISTRY
+
 #: Standard gravity (m/s^2), for the Froude-style cadence normalisation.
 G = 9.81
 
@@ -27,21 +29,24 @@ class Feature:
     description: str
 
 
+def _measured(name: str) -> Feature:
+    """A per-contact metric as a model input: unit and definition from the metric registry."""
+    m = REGISTRY[name]
+    return Feature(name, m.unit or "1", m.definition)
+
+
 #: The model's input columns, in order. The ONNX card stores the same names; a model
 #: whose card lists other names or another order is refused at load time.
 FEATURES: tuple[Feature, ...] = (
-    Feature("shin_angle_ic_deg", "deg",
-            "knee->ankle from vertical at initial contact, + = ankle ahead of knee"),
-    Feature("overstride_pct_leg", "% leg length",
-            "heel ahead of the pelvis centre at initial contact, + = ahead, % of hip-ankle length"),
-    Feature("knee_flexion_ic_deg", "deg", "180 - angle(hip, knee, ankle) at initial contact, + = flexed"),
-    Feature("foot_strike_angle_ic_deg", "deg",
-            "heel->toe pitch at contact minus the mid-stance foot-flat pitch, + = toes up (heel first)"),
+    _measured("shin_angle_ic_deg"),
+    _measured("overstride_pct_leg"),
+    _measured("knee_flexion_ic_deg"),
+    _measured("foot_strike_angle_ic_deg"),
     Feature("cadence_norm", "1",
             "step frequency x sqrt(leg length / g): cadence made independent of body size "
             "(NaN when leg length in metres is unknown)"),
-    Feature("duty_factor", "1", "contact time / stride time"),
-    Feature("trunk_lean_deg", "deg", "mid-hip -> mid-shoulder from vertical at contact, + = forward"),
+    _measured("duty_factor"),
+    _measured("trunk_lean_deg"),
     Feature("shin_angle_foot_median_deg", "deg",
             "median shin angle at IC over all contacts of the same foot in the recording"),
     Feature("overstride_foot_median_pct_leg", "% leg length",
@@ -50,7 +55,7 @@ FEATURES: tuple[Feature, ...] = (
             "median knee flexion at IC over all contacts of the same foot in the recording"),
 )
 #: Session-context columns and the per-stride column each summarises. A runner's true
-#: angles vary by only 1-2 deg between strides, while one contact's video measurement errs by
+#: angles vary by only 1-2 deg between contacts, while one contact's video measurement errs by
 #: several degrees, so the same-foot median tells the model much about each stride.
 SESSION_OF: Mapping[str, str] = {
     "shin_angle_ic_deg": "shin_angle_foot_median_deg",
@@ -95,15 +100,15 @@ def cadence_norm(step_time_s: float, leg_length_m: float | None) -> float:
     return float(np.sqrt(leg / G) / st)
 
 
-def stride_features(strides: Iterable[Mapping], leg_length_m: float | None = None) -> np.ndarray:
+def stride_features(contacts: Iterable[Mapping], leg_length_m: float | None = None) -> np.ndarray:
     """Feature matrix of per-stride dicts.
 
     Parameters
     ----------
-    strides : iterable of mapping
+    contacts : iterable of mapping
         All per-stride dicts of one recording, as produced by
         :func:`runform.metrics.stance.stance_metrics` (``None`` for unmeasured values).
-        The ``*_foot_median_*`` columns summarise the strides of the same ``foot`` in
+        The ``*_foot_median_*`` columns summarise the contacts of the same ``foot`` in
         this list, so pass the whole recording, not a subset.
     leg_length_m : float or None
         Hip-to-ankle length in metres, for ``cadence_norm``; None when the keypoints
@@ -111,20 +116,20 @@ def stride_features(strides: Iterable[Mapping], leg_length_m: float | None = Non
 
     Returns
     -------
-    ndarray, float32, shape (n_strides, len(FEATURES))
+    ndarray, float32, shape (n_contacts, len(FEATURES))
         Columns in :data:`FEATURE_NAMES` order; NaN where missing or implausible.
     """
-    strides = list(strides)
+    contacts = list(contacts)
     idx = {name: i for i, name in enumerate(FEATURE_NAMES)}
-    x = np.full((len(strides), len(FEATURES)), np.nan)
-    for i, s in enumerate(strides):
+    x = np.full((len(contacts), len(FEATURES)), np.nan)
+    for i, s in enumerate(contacts):
         for name in FEATURE_NAMES:
             if name == "cadence_norm":
                 x[i, idx[name]] = cadence_norm(s.get("step_time_s"), leg_length_m)
             elif name not in SESSION_OF.values():
                 x[i, idx[name]] = _num(s.get(name))
     x = _implausible_to_nan(x)
-    feet = np.array([str(s.get("foot")) for s in strides], dtype=object)
+    feet = np.array([str(s.get("foot")) for s in contacts], dtype=object)
     for per_stride, session in SESSION_OF.items():
         col = x[:, idx[per_stride]]
         for foot in set(feet):
@@ -151,14 +156,14 @@ def leg_length_metres(leg_length: float, centimetres_per_unit: float | None) -> 
 def analysis_features(analysis) -> np.ndarray:
     """:func:`stride_features` of a :class:`runform.pipeline.Analysis`."""
     leg_m = leg_length_metres(analysis.geometry.leg_length, analysis.diagnostics.get("centimetres_per_unit"))
-    return stride_features(analysis.strides, leg_m)
+    return stride_features(analysis.contacts, leg_m)
 
 
 def document_features(doc: Mapping) -> np.ndarray:
     """:func:`stride_features` of a parsed ``metrics.json`` document."""
     leg = (doc.get("runner") or {}).get("leg_length")
     leg_m = leg_length_metres(leg, (doc.get("diagnostics") or {}).get("centimetres_per_unit"))
-    return stride_features(doc.get("strides") or [], leg_m)
+    return stride_features(doc.get("contacts") or [], leg_m)
 
 
 __all__ = ["Feature", "FEATURES", "FEATURE_NAMES", "PLAUSIBLE", "SESSION_OF", "stride_features", "cadence_norm",

@@ -27,16 +27,12 @@ CARD_VERSION = 1
 
 
 def default_model_path() -> Path:
-    """The bundled model: ``$RUNFORM_MODEL_DIR/overstride.onnx``, else the installed package's
-    ``runform/models/``, else ``<repo>/models/`` (editable install)."""
+    """The bundled model: ``$RUNFORM_MODEL_DIR/overstride.onnx``, else the package's own
+    ``runform/models/`` (package data: a wheel carries it)."""
     env = os.environ.get(MODEL_DIR_ENV)
     if env:
         return Path(env) / MODEL_FILE
-    here = Path(__file__).resolve()
-    packaged = here.parents[1] / "models" / MODEL_FILE  # runform/models/ inside a wheel
-    if packaged.exists():
-        return packaged
-    return here.parents[3] / "models" / MODEL_FILE  # src/runform/classify -> repo root
+    return Path(__file__).resolve().parents[1] / "models" / MODEL_FILE
 
 
 def card_path(model_path: Path) -> Path:
@@ -216,13 +212,13 @@ _FOOT_TEXT = {"left": "left-foot ", "right": "right-foot ", "session": ""}
 DECISIVE = ("overstriding", "not overstriding")
 
 
-def cannot_judge_reason(strides: Sequence[Mapping], quality: Mapping | None,
+def cannot_judge_reason(contacts: Sequence[Mapping], quality: Mapping | None,
                         config: VerdictConfig = VerdictConfig()) -> str | None:
     """Why no overstriding verdict can be given on this data, or None when one can.
 
     Parameters
     ----------
-    strides : sequence of mapping
+    contacts : sequence of mapping
         Every contact found (``excluded`` marks the implausible ones).
     quality : mapping or None
         The analysis's quality flags.
@@ -231,8 +227,8 @@ def cannot_judge_reason(strides: Sequence[Mapping], quality: Mapping | None,
     weak = [f for f in config.cannot_judge_flags if f in quality]
     if weak:
         return "; ".join(f"{CANNOT_JUDGE_FLAGS.get(f, f)} ({f})" for f in weak)
-    n = len(strides)
-    out = sum(bool(s.get("excluded")) for s in strides)
+    n = len(contacts)
+    out = sum(bool(s.get("excluded")) for s in contacts)
     if n and out / n > config.max_excluded_share:
         return f"{out} of {n} contacts are not plausible running (contacts_excluded), so the rest are not trusted either"
     return None
@@ -264,17 +260,17 @@ def _group_verdict(probs: np.ndarray, who: str, config: VerdictConfig, reason: s
     return {**out, "verdict": word, "reason": None, "text": text}
 
 
-def verdict(strides: Sequence[Mapping], probs: np.ndarray, config: VerdictConfig = VerdictConfig(),
+def verdict(contacts: Sequence[Mapping], probs: np.ndarray, config: VerdictConfig = VerdictConfig(),
             quality: Mapping | None = None) -> dict:
     """Per-foot and session verdicts: the one place overstriding is decided.
 
     Parameters
     ----------
-    strides : sequence of mapping
+    contacts : sequence of mapping
         Per-stride dicts (``foot`` and ``excluded`` are read).
-    probs : ndarray, shape (len(strides),)
+    probs : ndarray, shape (len(contacts),)
         Overstriding probability per stride; NaN = not judged (left out of the counts).
-        Excluded strides are never counted, whatever their probability. A rule without
+        Excluded contacts are never counted, whatever their probability. A rule without
         probabilities passes 1.0 / 0.0 per contact (see
         :func:`runform.report.cues.overstriding_decision`).
     config : VerdictConfig
@@ -291,11 +287,11 @@ def verdict(strides: Sequence[Mapping], probs: np.ndarray, config: VerdictConfig
         "uncertain", "not enough contacts", "cannot judge"), ``reason`` and ``text``.
     """
     probs = np.asarray(probs, float)
-    if probs.shape != (len(strides),):
-        raise ValueError(f"need one probability per stride ({len(strides)}), got shape {probs.shape}")
-    feet = np.array([s.get("foot") for s in strides], dtype=object)
-    ok = np.isfinite(probs) & np.array([not s.get("excluded") for s in strides], dtype=bool)
-    reason = cannot_judge_reason(strides, quality, config)
+    if probs.shape != (len(contacts),):
+        raise ValueError(f"need one probability per stride ({len(contacts)}), got shape {probs.shape}")
+    feet = np.array([s.get("foot") for s in contacts], dtype=object)
+    ok = np.isfinite(probs) & np.array([not s.get("excluded") for s in contacts], dtype=bool)
+    reason = cannot_judge_reason(contacts, quality, config)
     out = {"threshold": config.threshold, "cannot_judge": reason}
     for who in ("left", "right"):
         out[who] = _group_verdict(probs[ok & (feet == who)], who, config, reason)

@@ -5,13 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from ..terminal import console, err_console, fail
 from .stats import SPECS
-
-console = Console()
-err_console = Console(stderr=True)
 
 
 def print_changes(doc: dict) -> None:
@@ -67,13 +64,11 @@ def compare(sessions, out: Path, video: bool, seed: int, resamples: int, mdc_ove
     `runform analyze` (read as is: no re-analysis when it holds metrics.json). Sessions
     are compared in the given order: the first is "before".
     """
-    from ..cli import _fail
-
     try:
         run_compare(list(sessions), out, video=video, seed=seed, resamples=resamples,
                     mdc_overrides=mdc_overrides, max_pairs=max_pairs)
     except Exception as err:  # noqa: BLE001 - every failure becomes a one-line message
-        _fail(err)
+        fail(err)
 
 
 def run_compare(arguments: list[Path], out: Path, video: bool = True, seed: int = 0, resamples: int = 2000,

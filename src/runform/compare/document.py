@@ -19,7 +19,7 @@ import json
 
 from .. import __version__
 from ..atomic import write_text_atomic
-from ..output import _clean
+from ..output import json_safe
 from .mdc import MDC_SOURCES
 from .sessions import Session
 from .stats import StatsConfig, compare_pair, comparison_pairs, session_overstriding, session_summary
@@ -58,7 +58,7 @@ def build_document(sessions: list[Session], cfg: StatsConfig = StatsConfig()) ->
         comparisons.append({"from": i, "to": j, "from_label": sessions[i].label, "to_label": sessions[j].label,
                             "kind": kind, **res})
     headline = next(k for k, (i, j, _) in enumerate(pairs) if i == 0 and j == len(sessions) - 1)
-    return _clean({
+    return json_safe({
         "schema_version": COMPARE_SCHEMA_VERSION,
         "runform_version": __version__,
         "settings": {
@@ -73,7 +73,7 @@ def build_document(sessions: list[Session], cfg: StatsConfig = StatsConfig()) ->
         "sessions": [{
             "index": s.index, "label": s.label, "argument": str(s.argument), "folder": str(s.folder),
             "analyzed_now": s.analyzed_now, "source_type": s.source_type, "fps": s.fps,
-            "input_path": (s.metrics.get("input") or {}).get("path"), "n_contacts": len(s.strides),
+            "input_path": (s.metrics.get("input") or {}).get("path"), "n_contacts": len(s.counted_contacts),
             "quality": s.metrics.get("quality") or {},
             "overstriding": session_overstriding(s.metrics, cfg.thresholds),
             "cues": [c.get("id") for c in s.metrics.get("cues") or [] if isinstance(c, dict)],
@@ -110,7 +110,7 @@ def write_document(doc: dict, out_dir) -> dict:
     out_dir = Path(out_dir)
     paths = {"csv": out_dir / "compare.csv", "json": out_dir / "compare.json"}
     write_text_atomic(paths["csv"], compare_csv(doc))
-    write_text_atomic(paths["json"], json.dumps(_clean(doc), indent=1))
+    write_text_atomic(paths["json"], json.dumps(json_safe(doc), indent=1))
     return paths
 
 

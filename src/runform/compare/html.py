@@ -53,9 +53,9 @@ def plot_metrics(doc: dict, sessions: list[Session]) -> str | None:
     fig, axes = small_multiples(len(rows), 3, 9.5, 2.6)
     rng = np.random.default_rng(0)
     for ax, r in zip(axes.flat, rows):
-        _robust_ylim(ax, [stride_values(s.strides, r["metric"]) for s in sessions])
+        _robust_ylim(ax, [stride_values(s.counted_contacts, r["metric"]) for s in sessions])
         for s in sessions:
-            v = stride_values(s.strides, r["metric"])
+            v = stride_values(s.counted_contacts, r["metric"])
             col = _COLOURS[s.index % len(_COLOURS)]
             if len(v):
                 ax.plot(s.index + rng.uniform(-0.18, 0.18, len(v)), v, "o", ms=3, alpha=0.35, color=col)

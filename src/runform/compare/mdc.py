@@ -72,8 +72,6 @@ class MinimalDetectableChange:
         fraction. Working value from the contact-time error over a 0.7 s stride: 0.045.
     vertical_oscillation_pct_leg : float
         % leg length. Working value (pelvis landmark error ~3 % leg, mostly a bias): 1.5.
-    overstride_probability : float
-        probability (0-1) of the overstriding classifier. Working value: 0.15.
     """
 
     cadence_spm: float = round(mdc_from_error(1.3), 1)
@@ -88,7 +86,6 @@ class MinimalDetectableChange:
     flight_time_s: float = round(mdc_from_error(0.0113), 3)
     duty_factor: float = 0.045
     vertical_oscillation_pct_leg: float = 1.5
-    overstride_probability: float = 0.15
 
     def get(self, metric: str) -> float | None:
         """The MDC of ``metric``, or None when it has none."""
@@ -120,7 +117,6 @@ MDC_SOURCES: dict[str, str] = {
     "flight_time_s": f"{_OWN}: as contact time",
     "duty_factor": "working value of this tool: contact-time MDC over a 0.7 s stride",
     "vertical_oscillation_pct_leg": "working value of this tool (pelvis height error not measured yet)",
-    "overstride_probability": "working value of this tool (classifier test-retest not measured yet)",
 }
 
 

@@ -3,7 +3,7 @@
 An argument that is a folder holding ``metrics.json`` (or a folder with exactly one
 sub-folder holding one, e.g. ``runform-output``) is read without re-analysis. Anything
 else (a video, a ``.trc`` file, a folder of OpenPose JSON) is analysed with
-:func:`runform.cli.run_analysis` into ``DIR/sessions/<n>_<stem>/``; a later run with the
+:func:`runform.app.run_analysis` into ``DIR/sessions/<n>_<stem>/``; a later run with the
 same input finds that folder and reuses it.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputNotFound, NotEnoughData, UnreadableInput
+from ..metrics.plausibility import counted
 
 
 class TooFewSessions(NotEnoughData):
@@ -51,11 +52,9 @@ class Session:
     analyzed_now: bool = False
 
     @property
-    def strides(self) -> list[dict]:
-        """The contacts that count: every stride not marked ``excluded`` (implausible)."""
-        from ..metrics.plausibility import counted
-
-        return counted(self.metrics.get("strides") or [])
+    def counted_contacts(self) -> list[dict]:
+        """The contacts that count: every contact not marked ``excluded`` (implausible)."""
+        return counted(self.metrics.get("contacts") or [])
 
     @property
     def source_type(self) -> str:
@@ -71,8 +70,11 @@ def _read_metrics(path: Path) -> dict:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UnreadableInput(f"cannot read {path}: {exc}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("strides"), list):
-        raise UnreadableInput(f"{path} is not a runform metrics.json (no 'strides' list)")
+    if isinstance(doc, dict) and isinstance(doc.get("strides"), list):
+        raise UnreadableInput(f"{path} was written by an older runform (schema {doc.get('schema_version')}, before "
+                              "2.0); analyse its input again")
+    if not isinstance(doc, dict) or not isinstance(doc.get("contacts"), list):
+        raise UnreadableInput(f"{path} is not a runform metrics.json (no 'contacts' list)")
     return doc
 
 
@@ -106,7 +108,7 @@ def load_session(argument: Path, index: int, out: Path, analyze=None) -> Session
         The compare output folder.
     analyze : callable, optional
         ``analyze(input_path, parent_dir)`` writing ``parent_dir/<stem>/metrics.json``
-        (default: :func:`runform.cli.run_analysis` without annotated video).
+        (default: :func:`runform.app.run_analysis` without annotated video).
 
     Raises
     ------
@@ -152,10 +154,11 @@ def load_session(argument: Path, index: int, out: Path, analyze=None) -> Session
 
 
 def _default_analyze(input_path: Path, parent: Path) -> None:
-    from ..cli import OutputOptions, run_analysis
+    from ..app import OutputOptions, run_analysis
     from ..pipeline import AnalysisConfig
+    from ..terminal import progress_bar
 
-    run_analysis(input_path, parent, AnalysisConfig(), OutputOptions(video=False, report=True), echo=False)
+    run_analysis(input_path, parent, AnalysisConfig(), OutputOptions(video=False, report=True), progress=progress_bar)
 
 
 def load_sessions(arguments, out: Path, analyze=None, progress=None) -> list[Session]:

@@ -1,6 +1,6 @@
 """Before/after statistics: medians, bootstrap intervals, effect sizes, MDC verdicts, cues.
 
-For every metric the unit of resampling is the **contact** (one row of ``strides``):
+For every metric the unit of resampling is the **contact** (one row of ``contacts``):
 
 * **difference** = median(after) - median(before), with a seeded percentile bootstrap
   95 % interval from :func:`scipy.stats.bootstrap` (independent resampling of the two
@@ -13,7 +13,7 @@ For every metric the unit of resampling is the **contact** (one row of ``strides
   else large.
 * **real change** only when the interval excludes 0 **and** |difference| exceeds the
   metric's minimal detectable change (:mod:`runform.compare.mdc`); otherwise "within
-  noise". The interval says the strides differ; the MDC says the difference is larger than
+  noise". The interval says the contacts differ; the MDC says the difference is larger than
   what filming the same runner twice would give.
 """
 
@@ -27,37 +27,18 @@ from scipy import stats
 
 from ..classify.model import DECISIVE
 from ..report.cues import Thresholds, band_rule_overstriding, overstriding_decision
+from ..metrics.registry import REGISTRY, Metric
 from .mdc import MDC_SOURCES, MinimalDetectableChange
 
 
-@dataclass(frozen=True)
-class MetricSpec:
-    """A compared metric: key, label, unit, which direction is better (None: neither), decimals."""
-
-    key: str
-    label: str
-    unit: str
-    better: str | None
-    decimals: int = 1
-
-
-#: Compared metrics in table order. "better" follows the coaching bands (report/cues.py).
-METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec("shin_angle_ic_deg", "Shin angle at contact", "deg", "lower"),
-    MetricSpec("cadence_spm", "Cadence", "steps/min", "higher"),
-    MetricSpec("overstride_pct_leg", "Overstride (heel ahead of hip)", "% leg", "lower"),
-    MetricSpec("overstride_cm", "Overstride", "cm", "lower"),
-    MetricSpec("overstride_probability", "Overstriding probability", "", "lower", 2),
-    MetricSpec("foot_strike_angle_ic_deg", "Foot strike angle", "deg", None),
-    MetricSpec("knee_flexion_ic_deg", "Knee flexion at contact", "deg", None),
-    MetricSpec("knee_flexion_excursion_deg", "Knee flexion in stance", "deg", "higher"),
-    MetricSpec("trunk_lean_deg", "Trunk lean", "deg", None),
-    MetricSpec("contact_time_s", "Contact time", "s", None, 3),
-    MetricSpec("flight_time_s", "Flight time", "s", None, 3),
-    MetricSpec("duty_factor", "Duty factor", "", None, 2),
-    MetricSpec("vertical_oscillation_pct_leg", "Vertical oscillation", "% leg", "lower"),
-)
-SPECS = {m.key: m for m in METRICS}
+#: Compared metrics in table order (labels, units, better direction and decimals: the registry's).
+#: The overstriding probability is not a row: the verdict line gives it (mean with its interval),
+#: and a second figure for it (the median) would disagree in the second decimal.
+COMPARED = ("shin_angle_ic_deg", "cadence_spm", "overstride_pct_leg", "overstride_cm",
+            "foot_strike_angle_ic_deg", "knee_flexion_ic_deg", "knee_flexion_excursion_deg", "trunk_lean_deg",
+            "contact_time_s", "flight_time_s", "duty_factor", "vertical_oscillation_pct_leg")
+METRICS: tuple[Metric, ...] = tuple(REGISTRY[name] for name in COMPARED)
+SPECS = {m.name: m for m in METRICS}
 
 
 @dataclass(frozen=True)
@@ -89,11 +70,11 @@ class StatsConfig:
     thresholds: Thresholds = Thresholds()
 
 
-def stride_values(strides: list[dict], key: str) -> np.ndarray:
+def stride_values(contacts: list[dict], key: str) -> np.ndarray:
     """Finite per-contact values of ``key`` over the counted contacts (not ``excluded``);
     cadence is 60 / step time of each contact."""
     out = []
-    for s in strides:
+    for s in contacts:
         if s.get("excluded"):
             continue
         if key == "cadence_spm":
@@ -144,7 +125,7 @@ def effect_label(delta: float | None) -> str:
     return "negligible" if d < 0.147 else "small" if d < 0.33 else "medium" if d < 0.474 else "large"
 
 
-def _direction(spec: MetricSpec, diff: float) -> str:
+def _direction(spec: Metric, diff: float) -> str:
     if diff == 0:
         return "no change"
     if spec.better is None:
@@ -153,7 +134,7 @@ def _direction(spec: MetricSpec, diff: float) -> str:
     return "better" if good else "worse"
 
 
-def compare_metric(spec: MetricSpec, before: np.ndarray, after: np.ndarray,
+def compare_metric(spec: Metric, before: np.ndarray, after: np.ndarray,
                    cfg: StatsConfig = StatsConfig(), salt: int = 0) -> dict:
     """One row of the change table.
 
@@ -167,13 +148,13 @@ def compare_metric(spec: MetricSpec, before: np.ndarray, after: np.ndarray,
         "higher"/"lower"; "no change").
     """
     before, after = np.asarray(before, float), np.asarray(after, float)
-    mdc = cfg.mdc.get(spec.key)
-    row = {"metric": spec.key, "label": spec.label, "unit": spec.unit, "better": spec.better,
+    mdc = cfg.mdc.get(spec.name)
+    row = {"metric": spec.name, "label": spec.label, "unit": spec.unit, "better": spec.better,
            "n_before": int(len(before)), "n_after": int(len(after)),
            "before": float(np.median(before)) if len(before) else None,
            "after": float(np.median(after)) if len(after) else None,
            "difference": None, "ci95": None, "cliffs_delta": None, "effect": "-", "mdc": mdc,
-           "mdc_source": MDC_SOURCES.get(spec.key, ""), "excludes_zero": False, "exceeds_mdc": False,
+           "mdc_source": MDC_SOURCES.get(spec.name, ""), "excludes_zero": False, "exceeds_mdc": False,
            "classification": "not enough contacts", "direction": "-"}
     if len(before) < cfg.min_contacts or len(after) < cfg.min_contacts:
         return row
@@ -207,7 +188,7 @@ def session_overstriding(doc: dict, thresholds: Thresholds = Thresholds()) -> di
         "cannot judge"), probability (0-1 or None), ci95 ([lo, hi] or None), n_contacts,
         n_overstriding, text, reason, source ("classifier" or "band rule").
     """
-    decision = overstriding_decision(doc.get("strides") or [], doc.get("quality") or {}, doc.get("overstriding"),
+    decision = overstriding_decision(doc.get("contacts") or [], doc.get("quality") or {}, doc.get("overstriding"),
                                      thresholds)
     return _session_row(decision)
 
@@ -215,10 +196,10 @@ def session_overstriding(doc: dict, thresholds: Thresholds = Thresholds()) -> di
 def rule_overstriding(doc: dict, thresholds: Thresholds = Thresholds()) -> dict:
     """The band-rule verdict (:func:`runform.report.cues.band_rule_overstriding`), as a second opinion.
 
-    The strides' classifier probabilities are ignored here, so this is the shin-angle and
+    The contacts' classifier probabilities are ignored here, so this is the shin-angle and
     overstride-band rule even when a classifier judged the session.
     """
-    return _session_row(band_rule_overstriding(doc.get("strides") or [], doc.get("quality") or {}, thresholds))
+    return _session_row(band_rule_overstriding(doc.get("contacts") or [], doc.get("quality") or {}, thresholds))
 
 
 def _session_row(decision: dict) -> dict:
@@ -293,7 +274,7 @@ def compare_pair(before: dict, after: dict, cfg: StatsConfig = StatsConfig(), sa
     """
     rows = []
     for k, spec in enumerate(METRICS):
-        a, b = stride_values(before.get("strides") or [], spec.key), stride_values(after.get("strides") or [], spec.key)
+        a, b = stride_values(before.get("contacts") or [], spec.name), stride_values(after.get("contacts") or [], spec.name)
         if len(a) == 0 and len(b) == 0:
             continue
         rows.append(compare_metric(spec, a, b, cfg, salt * 100 + k))
@@ -309,13 +290,13 @@ def session_summary(doc: dict, cfg: StatsConfig = StatsConfig(), salt: int = 0) 
     """Per metric: n, median and the bootstrap interval of the median of one session."""
     out = {}
     for k, spec in enumerate(METRICS):
-        v = stride_values(doc.get("strides") or [], spec.key)
+        v = stride_values(doc.get("contacts") or [], spec.name)
         if len(v):
             ci = median_ci(v, cfg, salt * 100 + k)
-            out[spec.key] = {"n": int(len(v)), "median": float(np.median(v)), "ci95": list(ci) if ci else None}
+            out[spec.name] = {"n": int(len(v)), "median": float(np.median(v)), "ci95": list(ci) if ci else None}
     return out
 
 
-__all__ = ["MetricSpec", "METRICS", "SPECS", "StatsConfig", "stride_values", "median_ci", "cliffs_delta",
+__all__ = ["METRICS", "SPECS", "StatsConfig", "stride_values", "median_ci", "cliffs_delta",
            "effect_label", "compare_metric", "session_overstriding", "rule_overstriding", "compare_overstriding", "cue_changes",
            "comparison_pairs", "compare_pair", "session_summary"]

@@ -209,7 +209,7 @@ def write_side_by_side(before: Session, after: Session, out_path: Path, cfg: Sid
         srcs.append(src)
     a, b = srcs
     limits = tuple((float(x.kp.time_s[0]) + cfg.pre_s, float(x.kp.time_s[-1]) - cfg.post_s) for x in srcs)
-    pairs = contact_pairs(before.strides, after.strides, cfg.max_pairs, limits)
+    pairs = contact_pairs(before.counted_contacts, after.counted_contacts, cfg.max_pairs, limits)
     if not pairs:
         return {"path": None, "note": "side-by-side video skipped: no contact pair lies fully inside both clips",
                 "pairs": 0, "frames": 0, "duration_s": 0.0}
@@ -255,7 +255,7 @@ def write_side_by_side(before: Session, after: Session, out_path: Path, cfg: Sid
 
 def typical_contact(session: Session) -> dict | None:
     """The contact whose shin angle is closest to the session median (None without angles)."""
-    st = [s for s in session.strides if isinstance(s.get("shin_angle_ic_deg"), (int, float))]
+    st = [s for s in session.counted_contacts if isinstance(s.get("shin_angle_ic_deg"), (int, float))]
     if not st:
         return None
     med = float(np.median([s["shin_angle_ic_deg"] for s in st]))

@@ -109,7 +109,7 @@ def detect_slow_motion(summary: dict, rate_hz: float | None, source_type: str,
     cad, ct, df = (summary.get(k) for k in ("cadence_spm", "contact_time_s", "duty_factor"))
     if cad is None or not cad > 0 or cad >= check.max_cadence_spm:
         return None
-    if (summary.get("n_strides") or 0) < check.min_contacts:
+    if (summary.get("n_contacts_counted") or 0) < check.min_contacts:
         return None
     # Below max_cadence_without_contact_spm no human gait, walking included, is left: the step
     # rate alone decides. Contact times are then not trusted either: the event windows are in

@@ -3,7 +3,7 @@
 A contact the pose model or the event detector invented (two skeletons merged, a foot swap,
 a missed landing next to it) produces numbers no runner can produce: a foot on the ground for
 30 ms or for 110 % of the stride, a negative flight, a shin at 85 deg. Such a contact keeps
-its row (``strides.csv``, ``metrics.json``) with ``excluded = True`` and the reason in
+its row (``contacts.csv``, ``metrics.json``) with ``excluded = True`` and the reason in
 ``exclusion_reason``, and is left out of every median, cue and verdict.
 
 All bounds live in :class:`ContactBounds`, each with its physical reason. They are deliberately
@@ -21,8 +21,9 @@ import numpy as np
 
 from ..geometry import RunnerGeometry
 from ..keypoints import Keypoints
+from .contact import Contact
 
-__all__ = ["ContactBounds", "contact_problems", "mark_plausibility", "counted", "excluded_summary"]
+__all__ = ["ContactBounds", "contact_problems", "judge_plausibility", "counted", "excluded_summary"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,16 @@ class ContactBounds:
     min_reference_contacts : int
         Fewer contacts than this with a measured time skip the checks against the runner's
         own medians (there is no cadence to compare with).
+    own_shin_max_deg : float
+        Largest distance (deg) of a contact's shin angle from the median of the same foot's
+        other plausible contacts. A steady runner lands the same way step after step (the
+        shank's angle at contact varies by a few degrees; our video error is 2-4 deg on the
+        annotated clip), so 15 deg off is a wrong contact time or another leg, as on the gym
+        clip's far-behind "contact" timed without the sole (shin -24 deg, heel 37 % leg
+        behind the hip, against a near-foot median of -1 deg).
+    own_overstride_max_pct_leg : float
+        The same for the heel ahead of the hip (% leg); a steady runner's varies by ~15 % leg
+        over a clip.
     """
 
     duty_factor_min: float = 0.10
@@ -98,6 +109,8 @@ class ContactBounds:
     foot_above_ground_max_pct_leg: float = 15.0
     ground_window_s: float = 1.0
     min_reference_contacts: int = 3
+    own_shin_max_deg: float = 15.0
+    own_overstride_max_pct_leg: float = 25.0
 
 
 def _num(v) -> float | None:
@@ -167,30 +180,30 @@ def _above_ground(s: dict, kp: Keypoints, leg: float, low: dict[str, np.ndarray]
     return float((np.percentile(ground, 95) - foot_y) / leg * 100.0)
 
 
-def _median_of(strides: list[dict], key: str, keep: list[bool], b: ContactBounds) -> float | None:
-    vals = [_num(s.get(key)) for s, k in zip(strides, keep) if k]
+def _median_of(contacts: list[dict], key: str, keep: list[bool], b: ContactBounds) -> float | None:
+    vals = [_num(s.get(key)) for s, k in zip(contacts, keep) if k]
     vals = [v for v in vals if v is not None and v > 0]
     return float(np.median(vals)) if len(vals) >= b.min_reference_contacts else None
 
 
-def _cadence_step(strides: list[dict], b: ContactBounds) -> float | None:
+def _cadence_step(contacts: list[dict], b: ContactBounds) -> float | None:
     """The runner's step time, s: half the median same-foot interval, else the median step."""
     halves = []
     for foot in ("left", "right"):
-        t = sorted(s["ic_time_s"] for s in strides if s.get("foot") == foot and _num(s.get("ic_time_s")) is not None)
+        t = sorted(s["ic_time_s"] for s in contacts if s.get("foot") == foot and _num(s.get("ic_time_s")) is not None)
         halves += [0.5 * (b2 - a) for a, b2 in zip(t, t[1:]) if b2 > a]
     if len(halves) >= b.min_reference_contacts:
         return float(np.median(halves))
-    return _median_of(strides, "step_time_s", [True] * len(strides), b)
+    return _median_of(contacts, "step_time_s", [True] * len(contacts), b)
 
 
-def contact_problems(strides: list[dict], kp: Keypoints | None = None, geom: RunnerGeometry | None = None,
+def contact_problems(contacts: list[dict], kp: Keypoints | None = None, geom: RunnerGeometry | None = None,
                      bounds: ContactBounds = ContactBounds()) -> list[list[str]]:
     """Why each contact is not plausible running (an empty list when it is).
 
     Parameters
     ----------
-    strides : list of dict
+    contacts : list of dict
         Per-contact metrics (:func:`runform.metrics.stance.stance_metrics`), in time order.
     kp : Keypoints, optional
         The keypoints the metrics were measured on (x right, y down), for the foot-on-the-
@@ -205,11 +218,11 @@ def contact_problems(strides: list[dict], kp: Keypoints | None = None, geom: Run
         One list of reasons per stride, e.g. ``["duty factor 1.12 outside 0.1-0.8"]``.
     """
     b = bounds
-    out = [_absolute(s, b) for s in strides]
+    out = [_absolute(s, b) for s in contacts]
     if kp is not None and geom is not None and len(kp):
         low = {f: _foot_low(kp, f) for f in ("left", "right")}
         both = _lowest(np.stack([low["left"], low["right"]]))
-        for s, reasons in zip(strides, out):
+        for s, reasons in zip(contacts, out):
             h = _above_ground(s, kp, geom.leg_length, low, both, b)
             if h is not None and h > b.foot_above_ground_max_pct_leg:
                 reasons.append(f"landing foot {h:.0f} % leg above the ground line (> {b.foot_above_ground_max_pct_leg:g})")
@@ -219,15 +232,15 @@ def contact_problems(strides: list[dict], kp: Keypoints | None = None, geom: Run
     # same foot), which a missed contact of the other foot, the commonest miss on video (the
     # far leg), does not disturb; the median step when there are too few such intervals.
     timing_ok = [not any(r.startswith(("duty factor", "flight time", "contact time")) for r in rs) for rs in out]
-    references = {"contact_time_s": _median_of(strides, "contact_time_s", timing_ok, b),
-                  "step_time_s": _cadence_step(strides, b)}
+    references = {"contact_time_s": _median_of(contacts, "contact_time_s", timing_ok, b),
+                  "step_time_s": _cadence_step(contacts, b)}
     for key, lo_rel, hi_rel, label in (
             ("contact_time_s", b.contact_time_min_rel, b.contact_time_max_rel, "contact time"),
             ("step_time_s", b.step_time_min_rel, b.step_time_max_rel, "step time")):
         med = references[key]
         if med is None:
             continue
-        for s, reasons in zip(strides, out):
+        for s, reasons in zip(contacts, out):
             v = _num(s.get(key))
             if v is None:
                 continue
@@ -235,20 +248,38 @@ def contact_problems(strides: list[dict], kp: Keypoints | None = None, geom: Run
             if not lo_rel <= ratio <= hi_rel:
                 reasons.append(f"{label} {_ms(v)} is {ratio:.2f}x this runner's median {_ms(med)} "
                                f"(outside {lo_rel:g}-{hi_rel:g}x)")
+    _own_landing(contacts, out, b)
     return out
 
 
-def mark_plausibility(strides: list[dict], kp: Keypoints | None = None, geom: RunnerGeometry | None = None,
-                      bounds: ContactBounds = ContactBounds()) -> int:
-    """Set ``excluded`` (bool) and ``exclusion_reason`` (text or None) on every stride.
+def _own_landing(contacts: list[dict], out: list[list[str]], b: ContactBounds) -> None:
+    """Reasons for contacts far from the same foot's own landing (shin, heel ahead of hip)."""
+    passed = [not reasons for reasons in out]  # the references: contacts that passed the checks before this one
+    for key, limit, label, unit in (("shin_angle_ic_deg", b.own_shin_max_deg, "shin angle", " deg"),
+                                    ("overstride_pct_leg", b.own_overstride_max_pct_leg, "heel ahead of hip", " % leg")):
+        for foot in ("left", "right"):
+            idx = [i for i, s in enumerate(contacts) if s.get("foot") == foot and _num(s.get(key)) is not None]
+            for i in idx:
+                # The median of the foot's other contacts that passed the checks before this one.
+                others = [_num(contacts[j].get(key)) for j in idx if j != i and passed[j]]
+                if len(others) < b.min_reference_contacts:
+                    continue
+                v, med = _num(contacts[i].get(key)), float(np.median(others))
+                if abs(v - med) > limit:
+                    out[i].append(f"{label} {v:.0f}{unit} is {abs(v - med):.0f}{unit} from this runner's {foot}-foot "
+                                  f"median {med:.0f}{unit} (more than {limit:g})")
 
-    Mutates ``strides``; returns how many were excluded.
+
+def judge_plausibility(contacts, kp: Keypoints | None = None, geom: RunnerGeometry | None = None,
+                       bounds: ContactBounds = ContactBounds()) -> tuple[Contact, ...]:
+    """The contacts with ``excluded`` (bool) and ``exclusion_reason`` (text or None) set.
+
+    Returns new records (:meth:`runform.metrics.contact.Contact.with_values`); the given ones
+    are left as they were.
     """
-    problems = contact_problems(strides, kp, geom, bounds)
-    for s, reasons in zip(strides, problems):
-        s["excluded"] = bool(reasons)
-        s["exclusion_reason"] = "; ".join(reasons) if reasons else None
-    return sum(bool(r) for r in problems)
+    problems = contact_problems(list(contacts), kp, geom, bounds)
+    return tuple(c.with_values(excluded=bool(reasons), exclusion_reason="; ".join(reasons) if reasons else None)
+                 for c, reasons in zip(contacts, problems))
 
 
 #: The first words of every reason :func:`contact_problems` gives, for the summary sentence.
@@ -256,14 +287,14 @@ _KINDS = ("duty factor", "flight time", "contact time", "step time", "shin angle
           "heel ahead of hip", "landing foot")
 
 
-def counted(strides) -> list[dict]:
+def counted(contacts) -> list[dict]:
     """The contacts that count: every stride not marked ``excluded``."""
-    return [s for s in strides or [] if not s.get("excluded")]
+    return [s for s in contacts or [] if not s.get("excluded")]
 
 
-def excluded_summary(strides: list[dict]) -> str | None:
+def excluded_summary(contacts: list[dict]) -> str | None:
     """One sentence for the ``contacts_excluded`` quality flag (None when nothing was excluded)."""
-    out = [s for s in strides if s.get("excluded")]
+    out = [s for s in contacts if s.get("excluded")]
     if not out:
         return None
     kinds: dict[str, int] = {}
@@ -272,5 +303,5 @@ def excluded_summary(strides: list[dict]) -> str | None:
             name = next((k for k in _KINDS if r.startswith(k)), r)
             kinds[name] = kinds.get(name, 0) + 1
     what = ", ".join(f"{k} ({n})" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
-    return (f"{len(out)} of {len(strides)} contacts are not plausible running and are left out of medians, cues "
+    return (f"{len(out)} of {len(contacts)} contacts are not plausible running and are left out of medians, cues "
             f"and the verdict (implausible {what}; see exclusion_reason per contact)")

@@ -14,6 +14,7 @@ from scipy.interpolate import CubicSpline
 from ..geometry import RunnerGeometry, pelvis
 from ..keypoints import Keypoints
 from .angles import angle_from_vertical, flexion_angle, pitch_from_horizontal
+from .contact import Contact
 
 #: Altman & Davis (2012) foot-strike thresholds on the referenced foot angle (deg).
 REARFOOT_ABOVE_DEG = 8.0
@@ -121,8 +122,8 @@ def _next_ic(stances, i: int, same: bool):
     return None
 
 
-def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[dict]:
-    """Metrics for each stance.
+def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[Contact]:
+    """One :class:`~runform.metrics.contact.Contact` per stance, in time order.
 
     Parameters
     ----------
@@ -200,30 +201,30 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[dict]:
             py = py[np.isfinite(py)]
             if py.size >= 2:
                 vo = _num(100.0 * (py.max() - py.min()) / leg)
-        out.append({
-            "foot": f,
-            "ic_time_s": float(ic),
-            "to_time_s": s.to_time_s,
-            "contact_time_s": contact,
-            "step_time_s": contra.ic_time_s - ic if contra else None,
-            "flight_time_s": contra.ic_time_s - s.to_time_s if contra and s.to_time_s is not None else None,
-            "shin_angle_ic_deg": shin,
-            "shin_angle_ic_landmark_deg": shin_lm,
-            "shin_angle_source": "silhouette" if shin_sil is not None else "landmarks",
-            "ic_evidence": s.ic_evidence,
-            "to_evidence": s.to_evidence,
-            "foot_angle_ic_raw_deg": raw,
-            "foot_strike_angle_ic_deg": fsa,
-            "foot_strike": foot_strike_class(fsa),
-            "knee_flexion_ic_deg": knee_ic,
-            "knee_flexion_peak_stance_deg": peak,
-            "knee_flexion_excursion_deg": peak - knee_ic if peak is not None else None,
-            "overstride_pct_leg": _num(100.0 * ahead / leg) if leg_ok else None,
-            "overstride_cm": _num(ahead * cm) if cm else None,
-            "trunk_lean_deg": trunk,
-            "vertical_oscillation_pct_leg": vo,
-            "duty_factor": contact / (same.ic_time_s - ic) if same and contact is not None else None,
-        })
+        out.append(Contact(
+            foot=f,
+            ic_time_s=float(ic),
+            to_time_s=s.to_time_s,
+            contact_time_s=contact,
+            step_time_s=contra.ic_time_s - ic if contra else None,
+            flight_time_s=contra.ic_time_s - s.to_time_s if contra and s.to_time_s is not None else None,
+            shin_angle_ic_deg=shin,
+            shin_angle_ic_landmark_deg=shin_lm,
+            shin_angle_source="silhouette" if shin_sil is not None else "landmarks",
+            ic_evidence=s.ic_evidence,
+            to_evidence=s.to_evidence,
+            foot_angle_ic_raw_deg=raw,
+            foot_strike_angle_ic_deg=fsa,
+            foot_strike=foot_strike_class(fsa),
+            knee_flexion_ic_deg=knee_ic,
+            knee_flexion_peak_stance_deg=peak,
+            knee_flexion_excursion_deg=peak - knee_ic if peak is not None else None,
+            overstride_pct_leg=_num(100.0 * ahead / leg) if leg_ok else None,
+            overstride_cm=_num(ahead * cm) if cm else None,
+            trunk_lean_deg=trunk,
+            vertical_oscillation_pct_leg=vo,
+            duty_factor=contact / (same.ic_time_s - ic) if same and contact is not None else None,
+        ))
     return out
 
 

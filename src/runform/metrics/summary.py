@@ -9,27 +9,7 @@ import numpy as np
 from ..geometry import RunnerGeometry
 from ..keypoints import Keypoints
 from .plausibility import counted, excluded_summary
-
-#: Per-stride metrics summarised, with their units (for tables and reports).
-SUMMARY_METRICS: dict[str, str] = {
-    "shin_angle_ic_deg": "deg",
-    "foot_strike_angle_ic_deg": "deg",
-    "knee_flexion_ic_deg": "deg",
-    "knee_flexion_peak_stance_deg": "deg",
-    "knee_flexion_excursion_deg": "deg",
-    "overstride_pct_leg": "% leg",
-    "overstride_cm": "cm",
-    "trunk_lean_deg": "deg",
-    "contact_time_s": "s",
-    "flight_time_s": "s",
-    "step_time_s": "s",
-    "duty_factor": "",
-    "vertical_oscillation_pct_leg": "% leg",
-    "vertical_stiffness_kn_m": "kN/m",
-    "leg_stiffness_kn_m": "kN/m",
-    "speed_m_s": "m/s",
-}
-
+from .registry import CONTACT_METRICS, REGISTRY
 
 @dataclass(frozen=True)
 class QualityConfig:
@@ -37,7 +17,7 @@ class QualityConfig:
 
     Attributes
     ----------
-    min_strides_per_side : int
+    min_contacts_per_side : int
         Fewer contacts than this on a side flags ``too_few_strides``.
     min_key_confidence : float
         Mean confidence of hips/knees/ankles/heels/toes below this flags ``low_visibility``.
@@ -55,7 +35,7 @@ class QualityConfig:
         turns the shin angle by about 1.5 deg and MediaPipe's few-pixel scatter by 5-10.
     """
 
-    min_strides_per_side: int = 4
+    min_contacts_per_side: int = 4
     min_key_confidence: float = 0.6
     max_far_leg_missing: float = 0.3
     min_side_on_ratio: float = 0.25
@@ -72,34 +52,42 @@ def _stats(values: list[float]) -> dict:
     return {"median": round(float(med), 4), "iqr": round(float(q3 - q1), 4), "n": int(v.size)}
 
 
-def summarize(strides: list[dict]) -> dict:
+def summarize(contacts: list[dict], near_leg: str | None = None) -> dict:
     """Median/IQR/n of every metric, overall and per foot, plus cadence, over the counted contacts.
 
     Contacts marked ``excluded`` (:mod:`runform.metrics.plausibility`) are left out of every
-    median; ``n_strides`` counts the contacts that count, ``n_contacts`` all that were found
+    median; ``n_contacts_counted`` counts the contacts that count, ``n_contacts_found`` all that were found
     and ``n_excluded`` the difference. Cadence (steps/min) is 60 / median step time, the same
     definition as the motion-capture ground truth, so one odd step does not move it.
+
+    ``near_leg`` ("left"/"right", for a camera's side view): the session value of every
+    metric marked ``near_leg_in_video`` in the registry is that leg's median, and
+    ``near_leg_metrics_from`` names it; the far leg is hidden behind the near one through
+    its mid-stance. None (motion capture, or the near side unknown) uses both legs.
     """
-    found = len(strides)
-    strides = counted(strides)
-    out: dict = {"n_contacts": found, "n_excluded": found - len(strides)}
-    step = _stats([s.get("step_time_s") for s in strides])
+    found = len(contacts)
+    contacts = counted(contacts)
+    out: dict = {"n_contacts_found": found, "n_excluded": found - len(contacts)}
+    step = _stats([s.get("step_time_s") for s in contacts])
     out["cadence_spm"] = round(60.0 / step["median"], 2) if step["median"] else None
-    out["n_strides"] = len(strides)
+    out["n_contacts_counted"] = len(contacts)
     out["metrics"] = {}
-    for name in SUMMARY_METRICS:
-        entry = {"all": _stats([s.get(name) for s in strides])}
+    for name in (m.name for m in CONTACT_METRICS):
+        entry = {"all": _stats([s.get(name) for s in contacts])}
         for foot in ("left", "right"):
-            entry[foot] = _stats([s.get(name) for s in strides if s["foot"] == foot])
+            entry[foot] = _stats([s.get(name) for s in contacts if s["foot"] == foot])
         out["metrics"][name] = entry
         out[name] = entry["all"]["median"]
+        if near_leg in ("left", "right") and REGISTRY[name].near_leg_in_video and entry[near_leg]["n"]:
+            out[name] = entry[near_leg]["median"]
+            out["near_leg_metrics_from"] = near_leg
     for foot in ("left", "right"):
-        classes = [s.get("foot_strike") for s in strides if s["foot"] == foot and s.get("foot_strike")]
+        classes = [s.get("foot_strike") for s in contacts if s["foot"] == foot and s.get("foot_strike")]
         out[f"foot_strike_{foot}"] = max(set(classes), key=classes.count) if classes else None
     return out
 
 
-def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
+def quality_flags(kp: Keypoints, geom: RunnerGeometry, contacts: list[dict],
                   config: QualityConfig = QualityConfig()) -> dict:
     """Flags for results that rest on weak data, each with a plain explanation.
 
@@ -107,10 +95,10 @@ def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
     says how many were left out and why.
     """
     flags: dict[str, str] = {}
-    left_out = excluded_summary(strides)
+    left_out = excluded_summary(contacts)
     if left_out:
         flags["contacts_excluded"] = left_out
-    strides = counted(strides)
+    contacts = counted(contacts)
     joints = ("hip", "knee", "ankle", "heel", "toe")
     if kp.units == "px" and np.isfinite(geom.leg_length) and 0 < geom.leg_length < config.min_leg_px:
         flags["low_resolution"] = (f"the runner's leg is only {geom.leg_length:.0f} px long (< {config.min_leg_px:g}); "
@@ -141,10 +129,10 @@ def quality_flags(kp: Keypoints, geom: RunnerGeometry, strides: list[dict],
         jumps = int(np.sum(np.hypot(*np.diff(p, axis=0).T) > config.max_jump_leg * geom.leg_length))
     if jumps:
         flags["tracking_jumps"] = (f"the body jumped {jumps} time(s) between frames: another person or a camera "
-                                   "cut; strides near the jumps may be wrong")
+                                   "cut; contacts near the jumps may be wrong")
     for foot in ("left", "right"):
-        n = sum(1 for s in strides if s["foot"] == foot)
-        if n < config.min_strides_per_side:
-            flags[f"too_few_strides_{foot}"] = (f"only {n} plausible {foot}-foot contacts "
-                                                f"(< {config.min_strides_per_side}); medians are unstable")
+        n = sum(1 for s in contacts if s["foot"] == foot)
+        if n < config.min_contacts_per_side:
+            flags[f"too_few_contacts_{foot}"] = (f"only {n} plausible {foot}-foot contacts "
+                                                f"(< {config.min_contacts_per_side}); medians are unstable")
     return flags

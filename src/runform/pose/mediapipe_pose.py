@@ -310,7 +310,7 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     workers = default_workers() if workers is None else max(1, int(workers))
     plan = plan_segments(info, capture_fps, workers) if max_frames is None else []
     if len(plan) > 1:
-        spans = run_segments(path, capture_fps, config, plan, total, progress)
+        spans = run_segments(pose_span, path, capture_fps, config, plan, total, progress)
     else:
         tick = (lambda n: progress(n, max(total, n))) if progress is not None else None
         spans = [pose_span(path, capture_fps, config, total or 300, max_frames=max_frames, tick=tick)]

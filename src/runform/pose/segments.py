@@ -117,9 +117,8 @@ def _init_worker(counters) -> None:
     _counters = counters
 
 
-def _run(path: str, capture_fps, config, segment: Segment, slot: int, clip_frames: int):
-    """A worker process's segment (module level: ``spawn`` pickles it by name)."""
-    from .mediapipe_pose import pose_span
+def _run(pose_span, path: str, capture_fps, config, segment: Segment, slot: int, clip_frames: int):
+    """A worker process's segment (module level: ``spawn`` pickles it, and ``pose_span``, by name)."""
 
     def tick(n: int) -> None:
         _counters[slot] = n
@@ -129,9 +128,12 @@ def _run(path: str, capture_fps, config, segment: Segment, slot: int, clip_frame
                      tick=tick)
 
 
-def run_segments(path, capture_fps: float | None, config, plan: list[Segment], clip_frames: int,
+def run_segments(pose_span: Callable, path, capture_fps: float | None, config, plan: list[Segment], clip_frames: int,
                  progress: Callable[[int, int], None] | None = None) -> list:
     """Pose of every segment of ``plan``: the first here, the others in worker processes.
+
+    ``pose_span`` is :func:`runform.pose.mediapipe_pose.pose_span`, passed in so that this
+    module and the pose pass that calls it do not import each other.
 
     Returns
     -------
@@ -142,8 +144,6 @@ def run_segments(path, capture_fps: float | None, config, plan: list[Segment], c
     ------
     Whatever a segment raised (e.g. UnreadableInput); the other workers are stopped.
     """
-    from .mediapipe_pose import pose_span
-
     ctx = multiprocessing.get_context("spawn")
     counters = ctx.Array("q", len(plan), lock=False)
     total = max(clip_frames, 1)
@@ -160,7 +160,7 @@ def run_segments(path, capture_fps: float | None, config, plan: list[Segment], c
     pool = ctx.Pool(len(plan) - 1, initializer=_init_worker, initargs=(counters,))
     ok = False
     try:
-        pending = [pool.apply_async(_run, (str(path), capture_fps, config, seg, i, clip_frames))
+        pending = [pool.apply_async(_run, (pose_span, str(path), capture_fps, config, seg, i, clip_frames))
                    for i, seg in enumerate(plan) if i]
         first = plan[0]
         spans = [pose_span(path, capture_fps, config, clip_frames, stop_s=first.stop_s,

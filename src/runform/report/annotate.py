@@ -137,11 +137,11 @@ class _Scene:
         self.geom = analysis.geometry
         self.direction = self.geom.direction or 1
         self.ground_y = self.geom.ground_y * scale if np.isfinite(self.geom.ground_y) else None
-        self.strides = sorted(analysis.strides, key=lambda s: s["ic_time_s"])
+        self.strides = sorted(analysis.contacts, key=lambda s: s["ic_time_s"])
         self.summary = analysis.summary
         self.config = config
         # The one decision (runform.report.verdict), so the counter agrees with report and CLI.
-        self.decision = overstriding_decision(analysis.strides, analysis.quality, analysis.overstriding,
+        self.decision = overstriding_decision(analysis.contacts, analysis.quality, analysis.overstriding,
                                               config.thresholds)
         self.size = size
         # The true vertical at the runner (runform.camera): angles are drawn against it.

@@ -20,46 +20,20 @@ from ..geometry import pelvis
 from ..classify.model import DECISIVE
 from ..metrics.angles import angle_from_vertical, flexion_angle
 from ..metrics.plausibility import counted
-from ..metrics.proxies import PROXY_NOTES
-from ..metrics.summary import SUMMARY_METRICS
+from ..metrics.registry import METRICS, REGISTRY, fmt
 from ..pipeline import Analysis
 from .cues import WEAK_DATA_FLAGS, Thresholds, band, band_text, overstriding_decision
 from .key_frames import key_frames
-
-#: Plain definitions of every metric (README "Outputs" table); proxies come from PROXY_NOTES.
-DEFINITIONS: dict[str, tuple[str, str]] = {
-    "cadence_spm": ("Cadence", "Steps per minute: 60 / median step time (both feet)."),
-    "shin_angle_ic_deg": ("Shin angle at contact", "Knee-to-ankle line from vertical at initial contact; "
-                          "positive when the ankle lands ahead of the knee (overstriding). About 0 is the target."),
-    "foot_strike_angle_ic_deg": ("Foot strike angle", "Heel-to-toe pitch at contact minus the flat-foot pitch in "
-                                 "mid-stance; positive = toes up. > 8 deg rearfoot, < -1.6 deg forefoot "
-                                 "(Altman & Davis 2012)."),
-    "knee_flexion_ic_deg": ("Knee flexion at contact", "180 minus the hip-knee-ankle angle at contact."),
-    "knee_flexion_peak_stance_deg": ("Peak stance knee flexion", "Largest knee flexion between contact and toe-off."),
-    "knee_flexion_excursion_deg": ("Knee flexion excursion", PROXY_NOTES["knee_flexion_excursion_deg"]),
-    "overstride_pct_leg": ("Overstride", "Heel ahead of the pelvis centre at contact, horizontally, "
-                           "in % of leg length (thigh + shank)."),
-    "overstride_cm": ("Overstride (cm)", "The same in centimetres (needs metric keypoints or the runner's height)."),
-    "trunk_lean_deg": ("Trunk lean", "Pelvis centre to mid-shoulders from vertical at contact; positive = forward."),
-    "contact_time_s": ("Contact time", "Initial contact to toe-off."),
-    "flight_time_s": ("Flight time", "Toe-off to the next contact of the other foot."),
-    "step_time_s": ("Step time", "This contact to the next contact of the other foot."),
-    "duty_factor": ("Duty factor", "Contact time / stride time."),
-    "vertical_oscillation_pct_leg": ("Vertical oscillation", "Range of pelvis height over one stride, % leg length."),
-    "vertical_stiffness_kn_m": ("Vertical stiffness", PROXY_NOTES["vertical_stiffness_kn_m"]),
-    "leg_stiffness_kn_m": ("Leg stiffness", PROXY_NOTES["leg_stiffness_kn_m"]),
-    "speed_m_s": ("Speed", "The planted toe's backward speed relative to the pelvis, 30-90% of contact."),
-    "shoulder_elevation_ratio": ("Shoulder elevation ratio", PROXY_NOTES["shoulder_elevation_ratio"]),
-    "elbow_angle_deg": ("Elbow angle", PROXY_NOTES["elbow_angle_deg"]),
-}
 
 #: What each quality flag means for the results.
 QUALITY_MEANING = {
     "low_visibility": "The pose model was unsure of the legs: angles and events are noisier; angle-based cues are withheld.",
     "far_leg_hidden": "The far leg is often hidden: trust the near-leg results more.",
+    "vertical_oscillation_uncertain": "The bounce read at the hips and at the head disagree: the vertical "
+                                      "oscillation shown is not reliable here, and no cue is drawn from it.",
     "not_side_on": "The camera is not side-on: sagittal angles are underestimated; angle-based cues are withheld.",
-    "too_few_strides_left": "Few left contacts: left-side medians are uncertain.",
-    "too_few_strides_right": "Few right contacts: right-side medians are uncertain.",
+    "too_few_contacts_left": "Few left contacts: left-side medians are uncertain.",
+    "too_few_contacts_right": "Few right contacts: right-side medians are uncertain.",
     "trc_units": "The TRC file's Units header did not fit the body size; distances were read in the unit that did.",
     "contacts_excluded": "Contacts no runner can produce (see the Contacts table) are left out of every median, cue "
                          "and verdict.",
@@ -72,6 +46,10 @@ QUALITY_MEANING = {
     "mirrored": "The file is shown mirrored by players; it was analysed as filmed.",
     "low_resolution": "The runner is small in the frame: angles are coarse; angle-based cues and the verdict are withheld.",
     "frames_missing": "Part of the file could not be decoded: the results cover only what was read.",
+    "camera_tilt_from_ground": "The true vertical was taken square to the ground the feet trace (no straight vertical "
+                               "lines in the background): angles are as good as that ground line.",
+    "overstride_model_missing": "The overstriding classifier could not be loaded: overstriding is judged by the "
+                                "shin-angle and overstride bands.",
 }
 
 _SIDE_COLOUR = {"left": "#1f77b4", "right": "#d62728"}
@@ -110,15 +88,15 @@ def _plt():
     return plt
 
 
-def _vals(strides, foot, key):
-    pts = [(s["ic_time_s"], s.get(key)) for s in strides if s["foot"] == foot]
+def _vals(contacts, foot, key):
+    pts = [(s["ic_time_s"], s.get(key)) for s in contacts if s["foot"] == foot]
     return [(t, v) for t, v in pts if v is not None and math.isfinite(v)]
 
 
 def plot_shin(analysis: Analysis, t: Thresholds) -> str | None:
     """Shin angle at contact per stride, per foot, over the traffic-light bands."""
     plt = _plt()
-    if not any(_vals(analysis.strides, f, "shin_angle_ic_deg") for f in ("left", "right")):
+    if not any(_vals(analysis.contacts, f, "shin_angle_ic_deg") for f in ("left", "right")):
         return None
     fig, ax = plt.subplots(figsize=(9, 3.2))
     ax.axhspan(-30, t.shin_amber_deg, color=_BAND_FILL["green"], alpha=0.10)
@@ -126,12 +104,12 @@ def plot_shin(analysis: Analysis, t: Thresholds) -> str | None:
     ax.axhspan(t.shin_red_deg, 40, color=_BAND_FILL["red"], alpha=0.10)
     lo, hi = 0.0, t.shin_red_deg + 2
     for foot in ("left", "right"):
-        pts = _vals(counted(analysis.strides), foot, "shin_angle_ic_deg")
+        pts = _vals(counted(analysis.contacts), foot, "shin_angle_ic_deg")
         if pts:
             x, y = zip(*pts)
             ax.plot(x, y, "o-", ms=4, lw=1, color=_SIDE_COLOUR[foot], label=foot)
             lo, hi = min(lo, min(y) - 2), max(hi, max(y) + 2)
-    out = [(s["ic_time_s"], s["shin_angle_ic_deg"]) for s in analysis.strides
+    out = [(s["ic_time_s"], s["shin_angle_ic_deg"]) for s in analysis.contacts
            if s.get("excluded") and s.get("shin_angle_ic_deg") is not None]
     if out:  # shown where they are, clipped to the axis: they are not part of the runner's values
         x, y = zip(*out)
@@ -165,7 +143,7 @@ def gait_cycle_curves(analysis: Analysis, n: int = 101) -> dict:
     for side in ("left", "right"):
         with np.errstate(invalid="ignore"):
             knee = flexion_angle(kp.point(f"{side}_hip"), kp.point(f"{side}_knee"), kp.point(f"{side}_ankle"))
-        st = [s for s in counted(analysis.strides) if s["foot"] == side]
+        st = [s for s in counted(analysis.contacts) if s["foot"] == side]
         spans = [(a["ic_time_s"], b["ic_time_s"], a.get("contact_time_s")) for a, b in zip(st, st[1:])]
         if not spans:
             continue
@@ -216,7 +194,7 @@ def plot_cycles(analysis: Analysis) -> str | None:
 
 def plot_times(analysis: Analysis) -> str | None:
     """Contact (solid) and flight (hatched) time per contact, coloured by foot."""
-    st = analysis.strides
+    st = analysis.contacts
     if not any(s.get("contact_time_s") for s in st):
         return None
     plt = _plt()
@@ -254,7 +232,7 @@ def symmetry_rows(summary: dict) -> list[dict]:
         si = None
         if m in _SI_METRICS and left + right > 0:
             si = abs(left - right) / ((left + right) / 2) * 100
-        rows.append({"metric": m, "name": DEFINITIONS[m][0], "unit": SUMMARY_METRICS.get(m, ""),
+        rows.append({"metric": m, "name": REGISTRY[m].label, "unit": REGISTRY[m].unit,
                      "left": left, "right": right, "diff": right - left, "si": si,
                      "left_iqr": e["left"].get("iqr") or 0.0, "right_iqr": e["right"].get("iqr") or 0.0})
     return rows
@@ -278,28 +256,18 @@ def plot_symmetry(rows: list[dict]) -> str | None:
     return small_multiples_png(fig, axes, len(rows))
 
 
-def _fmt(v, unit: str = "") -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "-"
-    v = float(v)
-    return f"{v:.3f}" if abs(v) < 1 else f"{v:.1f}" if abs(v) < 1000 else f"{v:.0f}"
-
-
 def metric_rows(summary: dict, bands: dict, t: Thresholds) -> list[dict]:
     """Rows of the metrics table: name, unit, median, IQR, left/right, normal band, light."""
-    units = dict(SUMMARY_METRICS, cadence_spm="steps/min", shoulder_elevation_ratio="", elbow_angle_deg="deg")
-    if summary.get("stiffness_unit"):
-        units["vertical_stiffness_kn_m"] = units["leg_stiffness_kn_m"] = summary["stiffness_unit"]
     rows = []
-    for m in ("cadence_spm", *SUMMARY_METRICS, "shoulder_elevation_ratio", "elbow_angle_deg"):
-        e = summary.get("metrics", {}).get(m, {})
-        if summary.get(m) is None and not e.get("all", {}).get("n"):
+    for m in METRICS:
+        e = summary.get("metrics", {}).get(m.name, {})
+        if summary.get(m.name) is None and not e.get("all", {}).get("n"):
             continue
         rows.append({
-            "metric": m, "name": DEFINITIONS[m][0], "unit": units.get(m, ""), "median": _fmt(summary.get(m)),
-            "iqr": _fmt(e.get("all", {}).get("iqr")), "left": _fmt(e.get("left", {}).get("median")),
-            "right": _fmt(e.get("right", {}).get("median")), "n": e.get("all", {}).get("n"),
-            "normal": band_text(m, t), "light": bands.get(m, band(m, summary.get(m), t)),
+            "metric": m.name, "name": m.label, "unit": m.unit, "median": fmt(m, summary.get(m.name)),
+            "iqr": fmt(m, e.get("all", {}).get("iqr")), "left": fmt(m, e.get("left", {}).get("median")),
+            "right": fmt(m, e.get("right", {}).get("median")), "n": e.get("all", {}).get("n"),
+            "normal": band_text(m.name, t), "light": bands.get(m.name, band(m.name, summary.get(m.name), t)),
         })
     return rows
 
@@ -333,19 +301,20 @@ def summary_light(cues: dict, quality: dict) -> tuple[str, str]:
     return "green", "No clear form issue stands out in this clip."
 
 
-def contact_rows(strides: list[dict]) -> list[dict]:
+def contact_rows(contacts: list[dict]) -> list[dict]:
     """One row per contact for the Contacts table: counted or excluded, with the reason."""
     def ms(v):
         return "-" if v is None else f"{v * 1000:.0f}"
 
     rows = []
-    for i, s in enumerate(strides, 1):
+    for i, s in enumerate(contacts, 1):
         p = s.get("overstride_probability")
-        rows.append({"n": i, "foot": s.get("foot", "-"), "ic": _fmt(s.get("ic_time_s")),
+        rows.append({"n": i, "foot": s.get("foot", "-"), "ic": "-" if s.get("ic_time_s") is None else f"{s['ic_time_s']:.3f}",
                      "contact": ms(s.get("contact_time_s")), "step": ms(s.get("step_time_s")),
-                     "flight": ms(s.get("flight_time_s")), "duty": _fmt(s.get("duty_factor")),
-                     "shin": _fmt(s.get("shin_angle_ic_deg")), "knee": _fmt(s.get("knee_flexion_ic_deg")),
-                     "over": _fmt(s.get("overstride_pct_leg")), "p": "-" if p is None else f"{p:.2f}",
+                     "flight": ms(s.get("flight_time_s")), "duty": fmt("duty_factor", s.get("duty_factor")),
+                     "shin": fmt("shin_angle_ic_deg", s.get("shin_angle_ic_deg")),
+                     "knee": fmt("knee_flexion_ic_deg", s.get("knee_flexion_ic_deg")),
+                     "over": fmt("overstride_pct_leg", s.get("overstride_pct_leg")), "p": fmt("overstride_probability", p),
                      "excluded": bool(s.get("excluded")), "reason": s.get("exclusion_reason") or ""})
     return rows
 
@@ -374,25 +343,25 @@ def render_report(analysis: Analysis, cues: dict, video_path: Path | None = None
     s = analysis.summary
     g = analysis.geometry
     if "overstriding" not in cues:  # cues made elsewhere: the one decision, from the same inputs
-        cues = {**cues, "overstriding": overstriding_decision(analysis.strides, analysis.quality,
+        cues = {**cues, "overstriding": overstriding_decision(analysis.contacts, analysis.quality,
                                                               analysis.overstriding, thresholds)}
     verdict_band, verdict = summary_light(cues, analysis.quality)
     sym = symmetry_rows(s)
     frames = key_frames(analysis, Path(video_path), capture_fps, thresholds=thresholds) if video_path else []
-    defs = [{"metric": m, "name": name, "text": text} for m, (name, text) in DEFINITIONS.items()]
+    defs = [{"metric": m.name, "name": m.label, "text": m.definition} for m in METRICS]
     quality = [{"flag": f, "text": txt, "meaning": QUALITY_MEANING.get(f, "")} for f, txt in analysis.quality.items()]
     return _env().get_template("report.html.j2").render(
         title=Path(analysis.input.path).name, input=analysis.input, version=__version__,
         runner={"direction": "right" if g.direction > 0 else "left", "near_side": g.near_side or "-",
                 "setting": "treadmill" if g.treadmill else "overground"},
-        summary=s, cadence=_fmt(s.get("cadence_spm")), n_strides=len(analysis.strides),
+        summary=s, cadence=fmt("cadence_spm", s.get("cadence_spm")), n_found=len(analysis.contacts),
         verdict=verdict, verdict_band=verdict_band, cues=cues.get("cues", []), withheld=cues.get("withheld", []),
         rows=metric_rows(s, cues.get("bands", {}), thresholds),
         plots={"shin": plot_shin(analysis, thresholds), "cycles": plot_cycles(analysis),
                "times": plot_times(analysis), "symmetry": plot_symmetry(sym)},
-        sym=sym, frames=frames, names={m: n for m, (n, _) in DEFINITIONS.items()}, video=bool(video_path), quality=quality, definitions=defs,
-        fmt=_fmt, overstriding=cues["overstriding"], contacts=contact_rows(analysis.strides),
-        n_counted=len(counted(analysis.strides)),
+        sym=sym, frames=frames, names={m.name: m.label for m in METRICS}, video=bool(video_path), quality=quality, definitions=defs,
+        fmt=lambda v, metric: fmt(metric, v), overstriding=cues["overstriding"], contacts=contact_rows(analysis.contacts),
+        n_counted=len(counted(analysis.contacts)),
     )
 
 
@@ -406,4 +375,4 @@ def write_report(analysis: Analysis, cues: dict, out_path: Path, video_path: Pat
 
 __all__ = ["render_report", "write_report", "gait_cycle_curves", "symmetry_rows", "metric_rows", "key_frames",
            "summary_light", "contact_rows",
-           "DEFINITIONS", "QUALITY_MEANING"]
+           "QUALITY_MEANING"]

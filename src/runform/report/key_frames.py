@@ -29,7 +29,7 @@ def key_frames(analysis: Analysis, video_path: Path, capture_fps: float | None =
     wanted = {}
     for foot in ("left", "right"):
         med = analysis.summary.get("metrics", {}).get("shin_angle_ic_deg", {}).get(foot, {}).get("median")
-        cand = [s for s in analysis.strides
+        cand = [s for s in analysis.contacts
                 if s["foot"] == foot and s.get("shin_angle_ic_deg") is not None and not s.get("excluded")]
         if med is None or not cand:
             continue

@@ -3,7 +3,7 @@
 A gym or garage wall has door frames, rack posts and wall corners: long edges that are
 truly vertical in the world. The annotated treadmill clip's camera was measured from such
 edges (cabinet and door edges, ``male_camera_verticals.png``). Drawn in the level view; a
-tilted render camera (:mod:`runform.render.camera`) then turns and converges them exactly
+tilted render camera (:mod:`runform.synth.render.camera`) then turns and converges them exactly
 as it does the runner.
 """
 

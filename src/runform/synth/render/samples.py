@@ -12,8 +12,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from ..atomic import write_text_atomic
-from ..synthetic import GaitParams
+from ...atomic import write_text_atomic
+from ..runner import GaitParams
 from .figure import SceneConfig, render_run
 
 #: Shin angle at contact above this (deg) labels a runner as overstriding (docs: app rule
@@ -34,7 +34,7 @@ BEFORE = GaitParams(cadence_spm=160, shin_angle_ic_deg=14.0, foot_strike_angle_i
 AFTER = replace(BEFORE, cadence_spm=172, shin_angle_ic_deg=4.0, foot_strike_angle_ic_deg=6.0,
                 knee_flexion_ic_deg=17.0, trunk_lean_deg=7.0, lean_from_waist=False, duty_factor=0.35)
 
-#: The first-touch model (:mod:`runform.synthetic_contact`): truth IC is the sole's first touch
+#: The first-touch model (:mod:`runform.synth.contact`): truth IC is the sole's first touch
 #: of the belt, and each runner stops the heel's forward swing a different time before it
 #: (``heel_lead_s``), over the range seen in real runners (motion capture 23-28 ms, the
 #: annotated treadmill runner 50-90 ms), so a detector cannot agree with the samples by
@@ -71,7 +71,7 @@ def truth_document(name: str, result: dict) -> dict:
     median_shin = shin[len(shin) // 2] if shin else None
     return {
         "video": f"{name}.mp4",
-        "generator": "runform scripts/make_sample_videos.py (runform.synthetic + runform.render)",
+        "generator": "runform scripts/make_sample_videos.py (runform.synth.runner + runform.synth.render)",
         "fps": result["fps"],
         "frames": result["frames"],
         "image_size": list(result["image_size"]),
@@ -95,7 +95,7 @@ DEMO_SAMPLE = "before_retraining_60fps"
 def sample_dir() -> Path:
     """Where the bundled videos live: ``$RUNFORM_SAMPLE_DIR`` or the repository's ``sample_videos/``."""
     env = os.environ.get("RUNFORM_SAMPLE_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "sample_videos"
+    return Path(env) if env else Path(__file__).resolve().parents[4] / "sample_videos"
 
 
 def render_sample(name: str, out_dir: Path) -> Path:

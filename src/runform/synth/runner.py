@@ -1,6 +1,6 @@
 """Deterministic synthetic 2D sagittal treadmill running, with exact truth.
 
-The model (see :mod:`runform.synthetic_kinematics`) is built in a world frame with
+The model (see :mod:`runform.synth.kinematics`) is built in a world frame with
 X forward and Y up, ground at Y = 0, pelvis at a fixed X (treadmill). The stance
 foot rolls on the belt without slipping (heel pivot while toes are up, flat, then
 toe pivot after heel-off), so it moves backward at belt speed relative to the
@@ -15,7 +15,7 @@ foot's first touch of the ground by 9-11 ms on the bundled samples (the joint an
 are time-smoothed), and the heel's forward peak leads that touch by ~35 ms. With
 ``heel_lead_s`` set, truth IC *is* the first touch of the sole on the ground (and
 truth TO the toe leaving it), measured on the drawn geometry by
-:mod:`runform.synthetic_contact`; the requested shin, knee and foot angles, the heel
+:mod:`runform.synth.contact`; the requested shin, knee and foot angles, the heel
 lead and the shank's rotation rate all hold at that instant (solved numerically).
 
 Output keypoints use image-style coordinates: ``x = direction * X``, ``y = -Y``
@@ -28,8 +28,8 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from .keypoints import INDEX, KEYPOINT_NAMES, Keypoints
-from .synthetic_kinematics import LegModel
+from ..keypoints import INDEX, KEYPOINT_NAMES, Keypoints
+from .kinematics import LegModel
 
 __all__ = ["GaitParams", "generate_run", "to_pixels", "measure_pose"]
 
@@ -163,7 +163,7 @@ def _touch_leg_model(p: GaitParams) -> LegModel:
     (a heel still sliding forward at contact slows the shank) by bisection on [0, 0.95]
     when a shank rate is requested.
     """
-    from .synthetic_contact import measure_contact
+    from .contact import measure_contact
 
     r = np.radians
     want = np.array([r(p.shin_angle_ic_deg), r(p.knee_flexion_ic_deg), r(p.foot_strike_angle_ic_deg)])
@@ -311,7 +311,7 @@ def generate_run(params: GaitParams | None = None) -> tuple[Keypoints, dict]:
     kp = Keypoints(xy, conf, t, units="m",
                    meta={"source": "synthetic", "params": asdict(p)})
 
-    from .synthetic_contact import measure_contact
+    from .contact import measure_contact
 
     contact = measure_contact(leg)
     # Truth IC / TO: the model's nominal contact, or (touch model) the sole's first touch of

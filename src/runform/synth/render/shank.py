@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .paint import fill, lighten, scale
+
 __all__ = ["shank_outline", "shaded_outline", "SHANK_FRACS", "SHANK_FRONT", "SHANK_BACK", "SHANK_CALF"]
 
 #: Lower-leg outline, offsets from the knee -> ankle joint line in units of body height H at
@@ -58,15 +60,13 @@ def shank_outline(knee, ankle, H: float, direction: int, calf: float, n: int = 4
 
 def shaded_outline(img, knee, ankle, H, direction, calf, color, light_dir, shading) -> None:
     """The lower-leg outline shaded like the figure's capsule limbs (dark rim, body, highlight)."""
-    from .figure import _fill, _lighten, _scale
-
     light = np.asarray(light_dir, float)
     light /= np.linalg.norm(light)
-    dark, lite = _scale(color, 1.0 - 0.6 * shading), _lighten(color, 0.5 * shading)
+    dark, lite = scale(color, 1.0 - 0.6 * shading), lighten(color, 0.5 * shading)
     poly = shank_outline(knee, ankle, H, direction, calf)
-    _fill(img, poly, dark)
-    _fill(img, _shrink(poly, knee, ankle, 0.8) + light * 0.18 * 0.025 * H, color)
-    _fill(img, _shrink(poly, knee, ankle, 0.35) + light * 0.45 * 0.025 * H, lite)
+    fill(img, poly, dark)
+    fill(img, _shrink(poly, knee, ankle, 0.8) + light * 0.18 * 0.025 * H, color)
+    fill(img, _shrink(poly, knee, ankle, 0.35) + light * 0.45 * 0.025 * H, lite)
 
 
 def _shrink(poly, knee, ankle, k: float) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Contact-timing truth of a :class:`runform.synthetic_kinematics.LegModel`, measured on its geometry.
+"""Contact-timing truth of a :class:`runform.synth.kinematics.LegModel`, measured on its geometry.
 
 The leg model starts its stance at phase 0 (the *nominal* contact), but its joint
 angles are time-smoothed, so the foot really reaches the ground a few ms later (9-11 ms

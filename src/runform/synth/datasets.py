@@ -1,6 +1,6 @@
 """Training strides from three traceable sources, each row labelled on true geometry.
 
-* ``synthetic``: the project's gait model (:func:`runform.synthetic.generate_run`), swept
+* ``synthetic``: the project's gait model (:func:`runform.synth.runner.generate_run`), swept
   over cadence, duty factor, foot strike, shin angle, knee angle, trunk lean and body
   size, then passed through a simulated phone camera (:func:`phone_camera`) and the real
   analysis pipeline. Label from the exact per-stance truth.
@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from ..pipeline import AnalysisConfig, InputInfo, RunnerInfo, analyze_keypoints
-from .camera import CameraNoise, phone_camera, silhouette_shin
-from .features import FEATURE_NAMES, SESSION_OF, stride_features
+from .camera_noise import CameraNoise, phone_camera, silhouette_shin
+from ..classify.features import FEATURE_NAMES, SESSION_OF, stride_features
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class SyntheticSweep:
 def synthetic_rows(sweep: SyntheticSweep, seed: int, rule: LabelRule = LabelRule(),
                    noise: CameraNoise = CameraNoise()) -> dict:
     """Generated runners through the simulated phone camera and the analysis pipeline."""
-    from ..synthetic import GaitParams, generate_run
+    from .runner import GaitParams, generate_run
 
     rng = np.random.default_rng(seed)
     parts = []
@@ -135,8 +135,8 @@ def synthetic_rows(sweep: SyntheticSweep, seed: int, rule: LabelRule = LabelRule
             except Exception:  # noqa: BLE001 - a view too noisy to analyze yields no rows
                 continue
             leg_m = truth["leg_length_m"] if metric else None
-            pairs = match_strides(a.strides, truth["stances"], 0.25 * 60 / p.cadence_spm)
-            silhouette_shin(pairs, rng, noise)
+            pairs = match_strides(a.contacts, truth["stances"], 0.25 * 60 / p.cadence_spm)
+            pairs = silhouette_shin(pairs, rng, noise)
             origin = json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in base.items()} |
                                 {"fps": fps, "view": v, "metric": bool(metric)})
             parts.append(_rows(pairs, leg_m, rule, "synthetic", subject, origin,
@@ -169,7 +169,7 @@ def mocap_rows(mocap_dir: Path, seed: int, rule: LabelRule = LabelRule(), noisy_
             try:
                 a = analyze_keypoints(kp, info)
                 leg_m = a.geometry.leg_length * a.diagnostics["centimetres_per_unit"] / 100
-                parts.append(_rows(match_strides(a.strides, truth, tol), leg_m, rule, "mocap", subject,
+                parts.append(_rows(match_strides(a.contacts, truth, tol), leg_m, rule, "mocap", subject,
                                    trc.name, MOCAP_TRUTH))
                 direction = a.geometry.direction
             except Exception:  # noqa: BLE001
@@ -181,8 +181,8 @@ def mocap_rows(mocap_dir: Path, seed: int, rule: LabelRule = LabelRule(), noisy_
                     av = analyze_keypoints(cam, vinfo)
                 except Exception:  # noqa: BLE001
                     continue
-                pairs = match_strides(av.strides, truth, tol)
-                silhouette_shin(pairs, rng, noise)
+                pairs = match_strides(av.contacts, truth, tol)
+                pairs = silhouette_shin(pairs, rng, noise)
                 parts.append(_rows(pairs, leg_m, rule, "mocap", subject, f"{trc.name}+camera{v}", MOCAP_TRUTH))
     return concat(parts)
 

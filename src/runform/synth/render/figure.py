@@ -1,7 +1,7 @@
 """Render the synthetic runner as a shaded, clothed figure on a treadmill.
 
 The figure is drawn with OpenCV (anti-aliased polygons) from the 2D joint
-positions of :func:`runform.synthetic.generate_run`, so a pose estimator run on
+positions of :func:`runform.synth.runner.generate_run`, so a pose estimator run on
 the video can be scored against exact pixel truth. Side view: the runner's
 right side faces the camera when running toward image right (``direction=+1``),
 the left side when running toward image left; far-side limbs are drawn first
@@ -19,9 +19,10 @@ import numpy as np
 
 from runform.io.video_writer import VideoWriter
 from runform.keypoints import KEYPOINT_NAMES
-from runform.synthetic import GaitParams, generate_run, to_pixels
+from ..runner import GaitParams, generate_run, to_pixels
 
 from .camera import CameraTilt, apply_homography, homography
+from .paint import SHIFT, capsule, chaikin, fill, lighten, scale
 from .shank import shaded_outline
 
 __all__ = ["SceneConfig", "render_frame", "render_run", "TRUTH_POINTS"]
@@ -32,7 +33,6 @@ TRUTH_POINTS = ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle"
                 "left_heel", "right_heel", "left_toe", "right_toe",
                 "left_shoulder", "right_shoulder")
 _LEG_PER_H = 0.491  # thigh + shank as a fraction of body height (Winter)
-_SHIFT = 4  # sub-pixel bits for cv2 polygon drawing
 
 
 @dataclass(frozen=True)
@@ -72,40 +72,16 @@ class SceneConfig:
     hair: RGB = (60, 40, 28)
     #: Lower-leg outline. None: the bundled samples' tapered capsules (a slight calf; the
     #: silhouette bisector of their shank reads ~1.1 deg forward of the knee-ankle line).
-    #: A number: an anatomical outline (:func:`runform.render.shank.shank_outline`) whose posterior calf bulge in
+    #: A number: an anatomical outline (:func:`runform.synth.render.shank.shank_outline`) whose posterior calf bulge in
     #: the upper half is ``calf`` times a typical adult's (1.0: 11 cm deep at the calf for a
     #: 1.75 m runner, 6.7 cm above the ankle, the tibia's front edge nearly straight).
     calf: float | None = None
     #: Door frame, rack posts and a wall corner behind the treadmill (true verticals for a
-    #: camera-tilt estimator; :mod:`runform.render.backdrop`). Off in the bundled samples.
+    #: camera-tilt estimator; :mod:`runform.synth.render.backdrop`). Off in the bundled samples.
     structures: bool = False
     #: The part of the image the final picture shows, (x0, y0, x1, y1) px; None = all of it.
     #: Set by :func:`render_run` when a tilted camera warps a larger level view.
     view_box: tuple[float, float, float, float] | None = None
-
-
-def _scale(c, k: float) -> tuple[float, ...]:
-    return tuple(float(min(255.0, max(0.0, v * k))) for v in c)
-
-
-def _lighten(c, k: float) -> tuple[float, ...]:
-    return tuple(float(v + (255.0 - v) * k) for v in c)
-
-
-def _fill(img, pts, color) -> None:
-    p = np.round(np.asarray(pts, float) * (1 << _SHIFT)).astype(np.int32)
-    cv2.fillPoly(img, [p.reshape(-1, 1, 2)], color, cv2.LINE_AA, _SHIFT)
-
-
-def _capsule(p1, p2, r1: float, r2: float, n: int = 10) -> np.ndarray:
-    """Polygon of the convex hull of two circles (a tapered capsule)."""
-    p1, p2 = np.asarray(p1, float), np.asarray(p2, float)
-    d = p2 - p1
-    a = np.arctan2(d[1], d[0]) if np.hypot(*d) > 1e-9 else 0.0
-    t1 = a + np.linspace(np.pi / 2, 3 * np.pi / 2, n)
-    t2 = a + np.linspace(-np.pi / 2, np.pi / 2, n)
-    return np.concatenate([p1 + r1 * np.c_[np.cos(t1), np.sin(t1)],
-                           p2 + r2 * np.c_[np.cos(t2), np.sin(t2)]])
 
 
 def _shaded_limb(img, stations, radii, color, cfg: SceneConfig) -> None:
@@ -113,22 +89,15 @@ def _shaded_limb(img, stations, radii, color, cfg: SceneConfig) -> None:
     light = np.asarray(cfg.light_dir, float)
     light /= np.linalg.norm(light)
     segs = list(zip(stations[:-1], stations[1:], radii[:-1], radii[1:]))
-    dark, lite = _scale(color, 1.0 - 0.6 * cfg.shading), _lighten(color, 0.5 * cfg.shading)
+    dark, lite = scale(color, 1.0 - 0.6 * cfg.shading), lighten(color, 0.5 * cfg.shading)
     for p1, p2, r1, r2 in segs:
-        _fill(img, _capsule(p1, p2, r1, r2), dark)
+        fill(img, capsule(p1, p2, r1, r2), dark)
     for p1, p2, r1, r2 in segs:
         o = light * 0.18 * max(r1, r2)
-        _fill(img, _capsule(np.add(p1, o), np.add(p2, o), 0.8 * r1, 0.8 * r2), color)
+        fill(img, capsule(np.add(p1, o), np.add(p2, o), 0.8 * r1, 0.8 * r2), color)
     for p1, p2, r1, r2 in segs:
         o = light * 0.45 * max(r1, r2)
-        _fill(img, _capsule(np.add(p1, o), np.add(p2, o), 0.35 * r1, 0.35 * r2), lite)
-
-
-def _chaikin(pts: np.ndarray, iters: int = 2) -> np.ndarray:
-    for _ in range(iters):
-        nxt = np.roll(pts, -1, axis=0)
-        pts = np.stack([0.75 * pts + 0.25 * nxt, 0.25 * pts + 0.75 * nxt], axis=1).reshape(-1, 2)
-    return pts
+        fill(img, capsule(np.add(p1, o), np.add(p2, o), 0.35 * r1, 0.35 * r2), lite)
 
 
 @lru_cache(maxsize=8)
@@ -144,7 +113,7 @@ def _background(cfg: SceneConfig, ground_y: int, h_px: int) -> np.ndarray:
         from .backdrop import draw_structures
 
         draw_structures(img, cfg.view_box or (0.0, 0.0, float(w), float(h)), floor_y, cfg.wall_bottom)
-    cv2.line(img, (0, floor_y), (w, floor_y), _scale(cfg.floor, 0.7), 2, cv2.LINE_AA)
+    cv2.line(img, (0, floor_y), (w, floor_y), scale(cfg.floor, 0.7), 2, cv2.LINE_AA)
     # Treadmill deck (below the belt) with a motor hood in front; drawn for +x.
     x0, x1 = int(0.04 * w), int(0.96 * w)
     belt_h = max(3, int(0.022 * h_px))
@@ -152,11 +121,11 @@ def _background(cfg: SceneConfig, ground_y: int, h_px: int) -> np.ndarray:
     deck_y1 = int(ground_y + 0.075 * h_px)
     cv2.rectangle(img, (x0, deck_y0), (x1, deck_y1), cfg.deck, -1, cv2.LINE_AA)
     cv2.rectangle(img, (x0, deck_y0), (x1, deck_y0 + max(2, belt_h // 2)),
-                  _lighten(cfg.deck, 0.35), -1, cv2.LINE_AA)
+                  lighten(cfg.deck, 0.35), -1, cv2.LINE_AA)
     foot_y = min(h - 1, floor_y + 2)
     for xf in (x0 + 0.06 * w, x1 - 0.06 * w):
         cv2.rectangle(img, (int(xf - 0.01 * w), deck_y1), (int(xf + 0.01 * w), foot_y),
-                      _scale(cfg.deck, 0.6), -1, cv2.LINE_AA)
+                      scale(cfg.deck, 0.6), -1, cv2.LINE_AA)
     return img
 
 
@@ -165,11 +134,11 @@ def _draw_belt(img, cfg: SceneConfig, ground_y: float, h_px: float, phase_px: fl
     x0, x1 = 0.04 * w, 0.96 * w
     belt_h = max(3, int(0.022 * h_px))
     r = belt_h / 2.0
-    _fill(img, _capsule((x0 + r, ground_y + r), (x1 - r, ground_y + r), r, r), cfg.belt)
+    fill(img, capsule((x0 + r, ground_y + r), (x1 - r, ground_y + r), r, r), cfg.belt)
     gap = max(8.0, 0.12 * h_px)
     for x in np.arange(x0 + phase_px % gap, x1 - r, gap):  # seams move with the belt
         cv2.line(img, (int(x), int(ground_y + 1)), (int(x), int(ground_y + belt_h - 1)),
-                 _lighten(cfg.belt, 0.25), 1, cv2.LINE_AA)
+                 lighten(cfg.belt, 0.25), 1, cv2.LINE_AA)
 
 
 def _leg_length(P) -> float:
@@ -193,7 +162,7 @@ def _draw_leg(img, P, side, H, d, cfg: SceneConfig, dim: float, which: str) -> N
             v = _unit(b - a)
             perp = np.array([-v[1], v[0]])
             return -perp if perp[0] * d > 0 else perp
-        skin = _scale(cfg.skin, dim)
+        skin = scale(cfg.skin, dim)
         quad = hip + 0.4 * (knee - hip) - backward(hip, knee) * 0.006 * H
         _shaded_limb(img, [hip, quad, knee], [0.045 * H, 0.046 * H, 0.03 * H], skin, cfg)
         if cfg.calf is None:
@@ -202,7 +171,7 @@ def _draw_leg(img, P, side, H, d, cfg: SceneConfig, dim: float, which: str) -> N
         else:
             shaded_outline(img, knee, ankle, H, d, cfg.calf, skin, cfg.light_dir, cfg.shading)
         sock_top = ankle + 0.12 * (knee - ankle)
-        _shaded_limb(img, [sock_top, ankle], [0.02 * H, 0.019 * H], _scale(cfg.socks, dim), cfg)
+        _shaded_limb(img, [sock_top, ankle], [0.02 * H, 0.019 * H], scale(cfg.socks, dim), cfg)
         # Shoe along heel -> toe, built on the sole line.
         u = _unit(toe - heel)
         n = np.array([u[1], -u[0]]) * d  # sole normal, toward the ankle
@@ -214,27 +183,27 @@ def _draw_leg(img, P, side, H, d, cfg: SceneConfig, dim: float, which: str) -> N
                          heel + hi * n, heel + 0.35 * F * u + 1.05 * hi * n,
                          heel + 0.65 * F * u + 0.62 * hi * n, toe - 0.06 * F * u + 0.35 * hi * n,
                          toe + 0.01 * H * u + 0.06 * hi * n, toe])
-        _fill(img, _chaikin(shoe, 2), _scale(cfg.shoes, dim))
+        fill(img, chaikin(shoe, 2), scale(cfg.shoes, dim))
         sole = np.array([heel, toe + 0.01 * H * u,
                          toe + 0.01 * H * u + 0.012 * H * n, heel + 0.012 * H * n])
-        _fill(img, sole, _scale(cfg.midsole, dim))
+        fill(img, sole, scale(cfg.midsole, dim))
         t = cfg.outsole_frac * H
         outsole = np.array([heel, toe + 0.01 * H * u, toe + 0.01 * H * u + t * n, heel + t * n])
-        _fill(img, outsole, _scale(cfg.sole, dim))
+        fill(img, outsole, scale(cfg.sole, dim))
     if which in ("shorts", "all"):
         end = hip + 0.33 * (knee - hip)
-        _shaded_limb(img, [hip, end], [0.05 * H, 0.048 * H], _scale(cfg.shorts, dim), cfg)
+        _shaded_limb(img, [hip, end], [0.05 * H, 0.048 * H], scale(cfg.shorts, dim), cfg)
 
 
 def _draw_arm(img, P, side, H, cfg: SceneConfig, dim: float) -> None:
     sh, el, wr = (np.asarray(P[f"{side}_{j}"], float) for j in ("shoulder", "elbow", "wrist"))
-    skin = _scale(cfg.skin, dim)
+    skin = scale(cfg.skin, dim)
     _shaded_limb(img, [el, wr], [0.020 * H, 0.015 * H], skin, cfg)
     hand = wr + _unit(wr - el) * 0.03 * H
     _shaded_limb(img, [wr, hand], [0.016 * H, 0.018 * H], skin, cfg)
     _shaded_limb(img, [sh, el], [0.03 * H, 0.022 * H], skin, cfg)
     sleeve = sh + 0.45 * (el - sh)  # short sleeve
-    _shaded_limb(img, [sh, sleeve], [0.036 * H, 0.03 * H], _scale(cfg.shirt, dim), cfg)
+    _shaded_limb(img, [sh, sleeve], [0.036 * H, 0.03 * H], scale(cfg.shirt, dim), cfg)
 
 
 def _draw_torso(img, P, H, d, cfg: SceneConfig) -> None:
@@ -249,16 +218,16 @@ def _draw_torso(img, P, H, d, cfg: SceneConfig) -> None:
             (0.7, 0.085, 0.065), (1.0, 0.06, 0.07), (1.10, 0.03, 0.05)]
     front = [hip + f * ax + a * H * fwd for f, a, _ in prof]
     back = [hip + f * ax - b * H * fwd for f, _, b in prof][::-1]
-    body = _chaikin(np.array(front + back), 2)
+    body = chaikin(np.array(front + back), 2)
     light = _unit(cfg.light_dir)
-    _fill(img, body, _scale(cfg.shirt, 1.0 - 0.6 * cfg.shading))
-    _fill(img, hip + 0.93 * (body - hip) + light * 0.012 * H, cfg.shirt)
+    fill(img, body, scale(cfg.shirt, 1.0 - 0.6 * cfg.shading))
+    fill(img, hip + 0.93 * (body - hip) + light * 0.012 * H, cfg.shirt)
     # Shorts: the trunk below the waist band.
     cut = 0.30
     lo = [(f, a, b) for f, a, b in prof if f < cut] + [(cut, 0.06, 0.056)]
     sf = [hip + f * ax + (a + 0.004) * H * fwd for f, a, _ in lo]
     sb = [hip + f * ax - (b + 0.004) * H * fwd for f, _, b in lo][::-1]
-    _fill(img, _chaikin(np.array(sf + sb), 1), cfg.shorts)
+    fill(img, chaikin(np.array(sf + sb), 1), cfg.shorts)
 
 
 def _draw_head(img, P, H, d, cfg: SceneConfig) -> None:
@@ -266,26 +235,26 @@ def _draw_head(img, P, H, d, cfg: SceneConfig) -> None:
     nose = np.asarray(P["nose"], float)
     neck = 0.5 * (np.asarray(P["left_shoulder"], float) + np.asarray(P["right_shoulder"], float))
     _shaded_limb(img, [neck, head + np.array([-0.01 * d * H, 0.02 * H])],
-                 [0.032 * H, 0.028 * H], _scale(cfg.skin, 0.92), cfg)
-    c = tuple(int(v) for v in np.round(head * (1 << _SHIFT)))
-    ax = (int(0.052 * H * (1 << _SHIFT)), int(0.064 * H * (1 << _SHIFT)))
-    cv2.ellipse(img, c, ax, 0, 0, 360, _scale(cfg.skin, 1.0 - 0.4 * cfg.shading), -1, cv2.LINE_AA, _SHIFT)
-    ax2 = (int(0.047 * H * (1 << _SHIFT)), int(0.059 * H * (1 << _SHIFT)))
-    c2 = tuple(int(v) for v in np.round((head + np.array([0.004 * d * H, -0.003 * H])) * (1 << _SHIFT)))
-    cv2.ellipse(img, c2, ax2, 0, 0, 360, cfg.skin, -1, cv2.LINE_AA, _SHIFT)
+                 [0.032 * H, 0.028 * H], scale(cfg.skin, 0.92), cfg)
+    c = tuple(int(v) for v in np.round(head * (1 << SHIFT)))
+    ax = (int(0.052 * H * (1 << SHIFT)), int(0.064 * H * (1 << SHIFT)))
+    cv2.ellipse(img, c, ax, 0, 0, 360, scale(cfg.skin, 1.0 - 0.4 * cfg.shading), -1, cv2.LINE_AA, SHIFT)
+    ax2 = (int(0.047 * H * (1 << SHIFT)), int(0.059 * H * (1 << SHIFT)))
+    c2 = tuple(int(v) for v in np.round((head + np.array([0.004 * d * H, -0.003 * H])) * (1 << SHIFT)))
+    cv2.ellipse(img, c2, ax2, 0, 0, 360, cfg.skin, -1, cv2.LINE_AA, SHIFT)
     # Nose bump, chin and mouth on the front of the face.
     _shaded_limb(img, [head + np.array([0.04 * d * H, -0.012 * H]), nose + np.array([0, 0.002 * H])],
                  [0.01 * H, 0.007 * H], cfg.skin, cfg)
-    _fill(img, _capsule(head + np.array([0.02 * d * H, 0.045 * H]),
+    fill(img, capsule(head + np.array([0.02 * d * H, 0.045 * H]),
                         head + np.array([0.043 * d * H, 0.038 * H]), 0.014 * H, 0.01 * H), cfg.skin)
     cv2.line(img, tuple(int(v) for v in head + np.array([0.036 * d * H, 0.027 * H])),
              tuple(int(v) for v in head + np.array([0.048 * d * H, 0.026 * H])),
              (150, 80, 70), max(1, int(0.003 * H)), cv2.LINE_AA)
     # Hair over the top and back (a pie sector of a slightly larger ellipse).
-    hax = (int(0.056 * H * (1 << _SHIFT)), int(0.067 * H * (1 << _SHIFT)))
-    hc = tuple(int(v) for v in np.round((head + np.array([-0.004 * d * H, -0.004 * H])) * (1 << _SHIFT)))
+    hax = (int(0.056 * H * (1 << SHIFT)), int(0.067 * H * (1 << SHIFT)))
+    hc = tuple(int(v) for v in np.round((head + np.array([-0.004 * d * H, -0.004 * H])) * (1 << SHIFT)))
     a0, a1 = (150, 345) if d > 0 else (195, 390)
-    cv2.ellipse(img, hc, hax, 0, a0, a1, cfg.hair, -1, cv2.LINE_AA, _SHIFT)
+    cv2.ellipse(img, hc, hax, 0, a0, a1, cfg.hair, -1, cv2.LINE_AA, SHIFT)
     # Eye with a brow, and an ear in the middle of the head.
     eye = head + np.array([0.03 * d * H, -0.012 * H])
     cv2.ellipse(img, tuple(int(v) for v in np.round(eye * 16)),
@@ -296,7 +265,7 @@ def _draw_head(img, P, H, d, cfg: SceneConfig) -> None:
     ear = head + np.array([-0.006 * d * H, 0.004 * H])
     cv2.ellipse(img, tuple(int(v) for v in np.round(ear * 16)),
                 (int(0.011 * H * 16), int(0.016 * H * 16)), 0, 0, 360,
-                _scale(cfg.skin, 0.85), -1, cv2.LINE_AA, 4)
+                scale(cfg.skin, 0.85), -1, cv2.LINE_AA, 4)
 
 
 def render_frame(xy_px: dict, config: SceneConfig, direction: int,
@@ -365,7 +334,7 @@ def _tilted_scene(kp_m, scene: SceneConfig, height_m: float, camera: CameraTilt)
 def render_run(params: GaitParams, scene: SceneConfig, out_path, camera: CameraTilt | None = None) -> dict:
     """Render ``generate_run(params)`` to an H.264 MP4 at ``params.fps``.
 
-    ``camera``: a rolled / pitched render camera (:mod:`runform.render.camera`); the
+    ``camera``: a rolled / pitched render camera (:mod:`runform.synth.render.camera`); the
     level view is drawn larger and warped. Truth angles stay in the world frame.
 
     Returns ``points`` ({joint: (frames, 2) pixels} for :data:`TRUTH_POINTS`),

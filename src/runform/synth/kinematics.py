@@ -1,4 +1,4 @@
-"""Continuous-time sagittal leg kinematics for :mod:`runform.synthetic`.
+"""Continuous-time sagittal leg kinematics for :mod:`runform.synth.runner`.
 
 World frame here: X forward (running direction), Y *up*, ground at Y = 0.
 Angles of segments are measured from the downward vertical, + forward.
@@ -137,7 +137,7 @@ class LegModel:
             # KNEE_DIP short of its IC flexion and the thigh `hold` short of its IC angle.
             # The thigh then retracts (THIGH_RETRACT) and the knee flexes slightly into
             # contact, so the heel drifts back relative to the hip: its forward peak sits at
-            # u_k, and knee_lead_s sets it (runform.synthetic solves it on the smoothed
+            # u_k, and knee_lead_s sets it (runform.synth.runner solves it on the smoothed
             # geometry, where the peak moves a few ms).
             u_k = 1.0 - knee_lead_s / sw_s
             if not 0.6 < u_k < 1.0:

@@ -14,6 +14,7 @@ import numpy as np
 from scipy.signal import lfilter
 
 from ..keypoints import INDEX, Keypoints
+from ..metrics.contact import Contact
 
 #: Landmarks whose pose error is "distal" (~5 % leg median) vs "proximal" (~3.5 %).
 DISTAL = tuple(INDEX[n] for n in ("left_ankle", "right_ankle", "left_heel", "right_heel", "left_toe", "right_toe"))
@@ -131,17 +132,20 @@ def phone_camera(kp: Keypoints, direction: int, rng: np.random.Generator, noise:
     return kp.with_xy(xy, conf)
 
 
-def silhouette_shin(pairs: list[tuple[dict, dict]], rng: np.random.Generator, noise: CameraNoise = CameraNoise(),
-                    truth_key: str = "shin_angle_ic_deg") -> None:
-    """Set each measured stride's shin angle as the silhouette would read it (mutates the strides).
+def silhouette_shin(pairs: list[tuple[Contact, dict]], rng: np.random.Generator, noise: CameraNoise = CameraNoise(),
+                    truth_key: str = "shin_angle_ic_deg") -> list[tuple[Contact, dict]]:
+    """The pairs with each measured contact's shin angle as the silhouette would read it.
 
-    Truth plus one offset per video plus per-contact scatter (``noise.shin_*``); a stride whose
-    true shin is unknown gets None.
+    Truth plus one offset per video plus per-contact scatter (``noise.shin_*``); a contact whose
+    true shin is unknown gets None. Returns new contact records; the given ones are unchanged.
     """
     bias = float(rng.normal(*noise.shin_video_bias_deg))
+    out = []
     for s, t in pairs:
         true = t.get(truth_key)
-        s["shin_angle_ic_deg"] = None if true is None else float(true + bias + rng.normal(0.0, noise.shin_stride_sd_deg))
+        shin = None if true is None else float(true + bias + rng.normal(0.0, noise.shin_stride_sd_deg))
+        out.append((s.with_values(shin_angle_ic_deg=shin), t))
+    return out
 
 
 __all__ = ["CameraNoise", "phone_camera", "silhouette_shin", "DISTAL"]

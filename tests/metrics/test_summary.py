@@ -1,0 +1,46 @@
+"""metrics.summary: the near leg's value for what a side view hides of the far leg."""
+
+import pytest
+
+from runform.metrics.registry import REGISTRY
+from runform.metrics.summary import summarize
+
+
+def _contacts(near_excursion=24.0, far_excursion=3.0, n=10):
+    out = []
+    for i in range(n):
+        foot = "left" if i % 2 == 0 else "right"
+        out.append({"foot": foot, "ic_time_s": 0.35 * i, "step_time_s": 0.35,
+                    "knee_flexion_excursion_deg": (near_excursion if foot == "left" else far_excursion) + 0.1 * i,
+                    "knee_flexion_peak_stance_deg": 40.0 if foot == "left" else 20.0,
+                    "shin_angle_ic_deg": 2.0 if foot == "left" else 6.0})
+    return out
+
+
+def test_mid_stance_metrics_come_from_the_near_leg_in_a_side_view():
+    out = summarize(_contacts(), near_leg="left")
+    assert out["near_leg_metrics_from"] == "left"
+    assert out["knee_flexion_excursion_deg"] == pytest.approx(out["metrics"]["knee_flexion_excursion_deg"]["left"]["median"])
+    assert out["knee_flexion_excursion_deg"] > 20 and out["knee_flexion_peak_stance_deg"] == 40.0
+    # Both legs stay in the per-foot values, and the far leg's are not lost.
+    assert out["metrics"]["knee_flexion_excursion_deg"]["right"]["median"] < 5
+    # What the far leg shows at contact still counts from both legs.
+    assert out["shin_angle_ic_deg"] == pytest.approx(4.0)
+
+
+def test_both_legs_without_a_near_side_or_without_near_leg_values():
+    both = summarize(_contacts())
+    assert "near_leg_metrics_from" not in both
+    assert both["knee_flexion_excursion_deg"] == pytest.approx(both["metrics"]["knee_flexion_excursion_deg"]["all"]["median"])
+    c = _contacts()
+    for x in c:
+        if x["foot"] == "left":
+            x["knee_flexion_excursion_deg"] = x["knee_flexion_peak_stance_deg"] = None
+    out = summarize(c, near_leg="left")
+    assert out["knee_flexion_excursion_deg"] == pytest.approx(out["metrics"]["knee_flexion_excursion_deg"]["right"]["median"])
+    assert "near_leg_metrics_from" not in out
+
+
+def test_only_mid_stance_knee_metrics_are_near_leg_metrics():
+    assert {m for m, spec in REGISTRY.items() if spec.near_leg_in_video} == {
+        "knee_flexion_peak_stance_deg", "knee_flexion_excursion_deg"}
