@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from runform.cli import main
 from runform.synth.trc_writer import write_trc
 from runform.synth.runner import GaitParams, generate_run
-from tests.media import read_frames, write_clip
+from tests.media import SAMPLES, read_frames, write_clip
 
 FPS = 60.0  # relaxed_60fps.mp4
 
@@ -142,7 +142,7 @@ ERRORS = {
     "TRC with inf": (lambda d: [_edit_trc(d / "inf.trc", 8, 3, "inf")], 3, "inf.trc: infinite marker coordinates"),
     "TRC with 1e15": (lambda d: [_edit_trc(d / "huge.trc", 8, 3, "1e15")], 3, "huge.trc"),
     "malformed OpenPose JSON": (lambda d: [_openpose(d / "op", "{not json")], 3, "not OpenPose JSON"),
-    "OpenPose with nobody": (lambda d: [_openpose(d / "op", '{"people": []}')], 5, "no foot contacts"),
+    "OpenPose with nobody": (lambda d: [_openpose(d / "op", '{"people": []}')], 4, "no person in any"),
     "0.5 s of motion capture": (lambda d: [_trc(d / "short.trc", 0.5)], 5, "no foot contacts found in short.trc"),
     "TOML not TOML": (lambda d: [_trc(d / "r.trc"), "--config",
                                  _put(d / "c.toml", "shin = [\n")], 6, "not valid TOML"),
@@ -254,6 +254,12 @@ def _cut(d: Path, how: str) -> Path:
     return d / f"{how}.mp4"
 
 
+def _two_runners(d: Path) -> Path:
+    """The sample runner beside another rendered runner (before_retraining, 160 steps/min)."""
+    other, _ = read_frames(SAMPLES / "before_retraining_60fps.mp4", start_s=1.0, duration_s=2.0, height=360)
+    return _clip(d / "two.mp4", [np.hstack([a, b]) for a, b in zip(_frames(), other)])
+
+
 def _gray(frames):
     return [np.repeat(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2) for f in frames]
 
@@ -283,6 +289,7 @@ VIDEOS = {
     "truncated mp4 (index first)": (lambda d: _cut(d, "truncated"), [], 0, ("frames_missing",)),
     "corrupt middle": (lambda d: _cut(d, "corrupt"), [], 0, ("frames_missing",)),
     "slow motion 4x, no capture rate": (lambda d: _clip(d / "slow.mp4", fps=FPS / 4), [], 0, ("slow_motion",)),
+    "several people (two runners side by side)": (_two_runners, [], 0, ("several_people",)),
 }
 
 
@@ -308,7 +315,7 @@ def test_video_corpus(kind, tmp_path):
     doc = json.loads((out / video.stem / "metrics.json").read_text())
     for flag in expect:
         assert flag in doc["quality"], (flag, doc["quality"])
-    assert (doc["input"]["width"], doc["input"]["height"]) in ((202, 360), (203, 361), (160, 120))
+    assert (doc["input"]["width"], doc["input"]["height"]) in ((202, 360), (203, 361), (160, 120), (404, 360))
     # Whatever the container, rotation or clock: no impossible number counted.
     for s in doc["contacts"]:
         if not s["excluded"]:

@@ -15,7 +15,7 @@ import click
 from .app import OutputOptions, run_analysis
 from .batch.command import batch
 from .classify.command import train
-from .cli_types import FiniteFloatRange
+from .cli_types import FiniteFloatRange, PixelPoint
 from .compare.command import compare
 from .pipeline import AnalysisConfig, RunnerInfo
 from .terminal import console, fail, print_run, progress_bar
@@ -41,6 +41,9 @@ def main() -> None:
               help="Runner height; gives distances in cm.")
 @click.option("--mass-kg", type=FiniteFloatRange(min=20, max=250), default=None,
               help="Runner mass; adds vertical and leg stiffness in kN/m (per kg is always given).")
+@click.option("--runner", "runner_xy", type=PixelPoint(), default=None,
+              help="With several people in view: x,y pixels on the runner in the first frame (as the video "
+                   "shows it); default: the person in view the longest.")
 @click.option("--keypoint-fps", type=FiniteFloatRange(min=1), default=30.0, show_default=True,
               help="Frame rate of an OpenPose JSON folder (the files carry no time).")
 @click.option("--video/--no-video", default=True, show_default=True,
@@ -55,11 +58,12 @@ def main() -> None:
                    "default: the bundled model.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes running pose on segments of a video at once [default: one per core].")
-def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, keypoint_fps, video,
+def analyze(input_path: Path, out: Path, capture_fps, height_cm, mass_kg, runner_xy, keypoint_fps, video,
             video_height, report, config_toml, model_path, workers) -> None:
     """Analyze INPUT: a video, a .trc file or a folder of OpenPose *_keypoints.json (or Pose2Sim *.000123.json)."""
     config = AnalysisConfig(runner=RunnerInfo(height_cm, mass_kg), capture_fps=capture_fps,
-                            openpose_fps=keypoint_fps, model_path=model_path, pose_workers=workers)
+                            openpose_fps=keypoint_fps, model_path=model_path, pose_workers=workers,
+                            runner_xy=runner_xy)
     try:
         if model_path is not None:  # fail before minutes of pose estimation, not after
             from .classify.model import load_cached

@@ -6,7 +6,7 @@ import math
 
 import click
 
-__all__ = ["FiniteFloatRange"]
+__all__ = ["FiniteFloatRange", "PixelPoint"]
 
 
 class FiniteFloatRange(click.FloatRange):
@@ -23,3 +23,22 @@ class FiniteFloatRange(click.FloatRange):
         if not math.isfinite(rv):
             self.fail(f"{value!r} is not a finite number.", param, ctx)
         return rv
+
+
+class PixelPoint(click.ParamType):
+    """``x,y``: a point in pixels (two finite numbers, neither negative), e.g. ``--runner 420,310``."""
+
+    name = "x,y"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        parts = str(value).replace(" ", "").split(",")
+        try:
+            x, y = (float(p) for p in parts)
+        except ValueError:
+            self.fail(f"{value!r} is not a point: give two pixel numbers as x,y (e.g. 420,310).", param, ctx)
+        if not (math.isfinite(x) and math.isfinite(y)) or x < 0 or y < 0:
+            self.fail(f"{value!r} is not a point in the picture: x and y are pixels from the top-left corner, "
+                      "0 or more.", param, ctx)
+        return (x, y)

@@ -11,6 +11,20 @@ class InputNotFound(RunformError):
     exit_code = 2
 
 
+class CaptureRateError(RunformError):
+    """``--capture-fps`` below the file's own frame rate: that would make real time slower than
+    the file, which no camera does. A usage error (exit 2), before any work."""
+
+    exit_code = 2
+
+
+class RunnerPointError(RunformError):
+    """``--runner x,y`` does not fit the input: outside the first frame, or given for a TRC file
+    (which holds one person). A usage error (exit 2)."""
+
+    exit_code = 2
+
+
 class UnreadableInput(RunformError):
     exit_code = 3
 

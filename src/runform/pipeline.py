@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from .camera import CameraConfig, CameraEstimate, SceneVerticals, estimate_camera, level_keypoints
-from .errors import InputNotFound, NotEnoughData, UnreadableInput
+from .errors import InputNotFound, NotEnoughData, RunnerPointError, UnreadableInput
 from .gait.events import EventConfig, detect_stances, trace_ground
 from .geometry import RunnerGeometry, estimate_geometry, pelvis, running_direction
 from .keypoints import Keypoints
@@ -54,6 +54,9 @@ class AnalysisConfig:
     runner: RunnerInfo = RunnerInfo()
     capture_fps: float | None = None
     openpose_fps: float = 30.0
+    #: ``--runner x,y``: the runner in the first frame (pixels as shown), for video and OpenPose
+    #: input with several people in view (:mod:`runform.pose.runner`).
+    runner_xy: tuple[float, float] | None = None
     #: Overstriding model (ONNX + card). None = the bundled model; a missing bundled model only
     #: adds a quality note, while a missing or corrupt model given here is a ModelError.
     model_path: Path | None = None
@@ -152,6 +155,9 @@ def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = 
     if kind != "openpose" and not path.is_file():  # a FIFO would block the reader forever
         raise UnreadableInput(f"not a regular file: {path} (a pipe, socket or device cannot be analysed)")
     if kind == "trc":
+        if config.runner_xy is not None:
+            raise RunnerPointError(f"--runner picks one of several people in a video or OpenPose folder; "
+                                   f"{path.name} is a TRC file, which holds one person")
         from .io.trc import read_trc
 
         kp = read_trc(path)
@@ -160,7 +166,7 @@ def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = 
     if kind == "openpose":
         from .io.openpose import read_openpose_folder
 
-        kp = read_openpose_folder(path, fps=config.openpose_fps)
+        kp = read_openpose_folder(path, fps=config.openpose_fps, start_xy=config.runner_xy)
         w, h = kp.image_size or (None, None)
         info = InputInfo(str(path), kind, kp.fps, len(kp), float(kp.time_s[-1]) if len(kp) else 0.0, width=w, height=h)
         return kp, info
@@ -171,10 +177,10 @@ def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = 
     capture, capture_source = capture_rate(vinfo, config.capture_fps)  # refuses a rate below the file's
     if cache_dir is None:
         kp = estimate_pose(path, capture, PoseConfig(max_side=config.pose_max_side), progress,
-                           workers=config.pose_workers)
+                           workers=config.pose_workers, runner_xy=config.runner_xy)
     else:
         kp = load_or_estimate_pose(path, Path(cache_dir) / "pose.npz", capture, PoseConfig(max_side=config.pose_max_side),
-                                   progress, workers=config.pose_workers)
+                                   progress, workers=config.pose_workers, runner_xy=config.runner_xy)
     duration = float(kp.time_s[-1] - kp.time_s[0]) if len(kp) > 1 else 0.0
     kp = _note_missing_frames(kp, vinfo.frame_count)
     info = InputInfo(str(path), kind, round(kp.fps, 6), len(kp), duration, rotation=vinfo.rotation,

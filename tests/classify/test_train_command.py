@@ -147,3 +147,47 @@ def test_train_rejects_a_stride_that_is_not_a_number(analyzed, tmp_path):
     rows = [(f"{analyzed}/over_a/metrics.json", "yes", "", "", "first")]
     res = _train(_labels(tmp_path / "l.csv", rows), tmp_path / "m.onnx")
     assert res.exit_code == 8 and "not a whole number" in res.output
+
+
+def _with_excluded(src, dst, every: int):
+    """A copy of a metrics.json with every ``every``-th contact marked excluded, as plausibility marks them."""
+    doc = json.loads(src.read_text())
+    for j, s in enumerate(doc["contacts"]):
+        if j % every == 0:
+            s["excluded"], s["exclusion_reason"] = True, "duty factor 0.05 outside 0.1-0.8"
+    dst.parent.mkdir(parents=True)
+    dst.write_text(json.dumps(doc))
+    return len(doc["contacts"]), sum(j % every == 0 for j in range(len(doc["contacts"])))
+
+
+def test_training_leaves_out_excluded_contacts(analyzed, tmp_path):
+    from runform.classify.command import read_labels
+
+    rows, total, left_out = [], 0, 0
+    for d in sorted(analyzed.iterdir()):
+        n, k = _with_excluded(d / "metrics.json", tmp_path / d.name / "metrics.json", 3)
+        total, left_out = total + n, left_out + k
+        rows.append((f"{tmp_path}/{d.name}/metrics.json", "yes" if d.name.startswith("over") else "no", "", "", ""))
+    rows.append((f"{tmp_path}/norm_a/metrics.json", "yes", "", "", "0"))  # names an excluded contact: still out
+    data = read_labels(_labels(tmp_path / "labels.csv", rows))
+    assert len(data["y"]) == total - left_out and data["excluded_left_out"] == left_out
+    assert not any(o.endswith("#0") for o in data["origin"])
+    res = _train(tmp_path / "labels.csv", tmp_path / "m.onnx", "--folds", "3", "--force")
+    assert res.exit_code == 0, res.output
+    assert f"{left_out} labelled contacts the analysis excluded as implausible were left out" in res.output
+    card = json.loads((tmp_path / "m.card.json").read_text())
+    assert card["training_data"]["clinic"]["strides"] == total - left_out
+
+
+def test_training_with_every_contact_excluded_is_refused(analyzed, tmp_path):
+    n, _ = _with_excluded(analyzed / "over_a" / "metrics.json", tmp_path / "a" / "metrics.json", 1)
+    res = _train(_labels(tmp_path / "l.csv", [(f"{tmp_path}/a/metrics.json", "yes", "", "", "")]), tmp_path / "m.onnx")
+    assert res.exit_code == 8 and f"no labelled contacts ({n} excluded as implausible)" in res.output
+
+
+def test_training_set_building_skips_excluded_contacts():
+    from runform.synth.datasets import match_strides
+
+    truth = [{"foot": "left", "ic_time_s": 1.0}, {"foot": "left", "ic_time_s": 2.0}]
+    strides = [{"foot": "left", "ic_time_s": 1.01}, {"foot": "left", "ic_time_s": 2.0, "excluded": True}]
+    assert [s["ic_time_s"] for s, _ in match_strides(strides, truth, 0.1)] == [1.01]

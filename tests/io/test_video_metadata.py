@@ -6,7 +6,8 @@ import av
 import numpy as np
 import pytest
 
-from runform.io.video import CaptureRateError, capture_rate, file_capture_fps, iter_frames, probe_video
+from runform.errors import CaptureRateError
+from runform.io.video import capture_rate, file_capture_fps, iter_frames, probe_video
 
 
 def _write(path: Path, rotation=0, hflip=False, vflip=False, fps=30, metadata=None) -> Path:

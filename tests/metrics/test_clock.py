@@ -67,3 +67,21 @@ def test_retimed_run_is_flagged_and_everything_waits_for_the_clock():
     right = _retimed(1.0)
     assert right.summary["cadence_spm"] == pytest.approx(168, abs=2)
     assert "slow_motion" not in right.quality
+
+
+def _sampled(fps: float):
+    """The same 168 steps/min generated runner (pixels) sampled at ``fps`` in real time."""
+    kp, _ = generate_run(GaitParams(fps=fps, duration_s=8.0, cadence_spm=168.0, seed=4))
+    px = to_pixels(kp, 400.0, (300.0, 900.0))
+    return analyze_keypoints(px, InputInfo("run.mp4", "video", px.fps, len(px), float(px.time_s[-1])))
+
+
+def test_filters_and_event_windows_run_on_the_real_clock():
+    """A slow-motion clip read with --capture-fps has real timestamps at the capture rate (240 Hz for
+    a 240 fps clip played at 30). Filters, gap filling and event windows are set in seconds of those
+    timestamps, not in frames: the same run at 240 Hz reads as it does at 60 Hz."""
+    base, fast = _sampled(60.0), _sampled(240.0)
+    assert fast.summary["cadence_spm"] == pytest.approx(base.summary["cadence_spm"], abs=1.0)
+    assert fast.summary["contact_time_s"] == pytest.approx(base.summary["contact_time_s"], abs=1 / 60)
+    assert fast.summary["n_contacts_counted"] == pytest.approx(base.summary["n_contacts_counted"], abs=1)
+    assert "slow_motion" not in fast.quality

@@ -124,14 +124,19 @@ def read_labels(csv_path: Path) -> dict:
             for j, s in enumerate(contacts):
                 if (not foot or s.get("foot") == foot) and (path, j) not in labels:
                     labels[(path, j)] = y
-    keys = sorted(labels, key=lambda pj: (str(pj[0]), pj[1]))
+    # A contact the analysis excluded as implausible (runform.metrics.plausibility) is not a
+    # runner's stride: its numbers would teach the model noise, whatever its label says.
+    excluded = {k for k in labels if cache[k[0]][1][k[1]].get("excluded")}
+    keys = sorted(set(labels) - excluded, key=lambda pj: (str(pj[0]), pj[1]))
     if not keys:
-        raise TrainingDataError(f"{csv_path}: no labelled contacts")
+        extra = f" ({len(excluded)} excluded as implausible)" if excluded else ""
+        raise TrainingDataError(f"{csv_path}: no labelled contacts{extra}")
     return {"X": np.stack([cache[p][0][j] for p, j in keys]).astype(np.float32),
             "y": np.array([labels[k] for k in keys], int),
             "subject": np.array([subjects[p] for p, _ in keys]),
             "source": np.array(["clinic"] * len(keys)),
-            "origin": np.array([f"{p.name}#{j}" for p, j in keys])}
+            "origin": np.array([f"{p.name}#{j}" for p, j in keys]),
+            "excluded_left_out": len(excluded)}
 
 
 def check_enough(data: dict, options: TrainOptions) -> None:
@@ -197,7 +202,8 @@ def write_model(data: dict, metrics: dict, labels_csv: Path, out: Path, options:
     tr.write_card(out, model, label=label, counts=tr.counts_by_source(data),
                   metrics={"evaluation": f"StratifiedGroupKFold({options.folds}) by runner, out-of-fold", **metrics},
                   spec=spec, trained=time.strftime("%Y-%m-%d", time.gmtime()),
-                  extra={"labels_file": Path(labels_csv).name, "warnings": list(warnings or [])})
+                  extra={"labels_file": Path(labels_csv).name, "warnings": list(warnings or []),
+                         "excluded_contacts_left_out": int(data.get("excluded_left_out", 0))})
 
 
 def refusal(problems: list[str]) -> WeakModelError:
@@ -251,6 +257,9 @@ def train(labels_csv: Path, out: Path, min_runners: int, folds: int, kind: str, 
         f = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
         console.print(f"grouped cross-validation ({m['n']} contacts, {m['n_positive']} overstriding): ROC AUC "
                       f"{f(m['roc_auc'])}, balanced accuracy {f(m['balanced_accuracy'])}, Brier {f(m['brier'])}")
+        if data.get("excluded_left_out"):
+            console.print(f"{data['excluded_left_out']} labelled contacts the analysis excluded as implausible "
+                          "were left out")
         problems = weaknesses(data, metrics, options)
         for p in problems:
             err_console.print(f"[yellow]warning:[/yellow] weak model: {p}", highlight=False, soft_wrap=True)

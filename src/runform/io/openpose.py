@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from runform.errors import InputNotFound, UnreadableInput
+from runform.errors import InputNotFound, NoRunnerFound, RunnerPointError, UnreadableInput
 from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints
 
 __all__ = ["read_openpose_folder", "keypoint_files", "is_keypoint_file", "track_person", "BODY25_INDEX"]
@@ -71,11 +71,15 @@ def _people(people: list, name: str) -> list[np.ndarray]:
     return out
 
 
+def _height(arr: np.ndarray) -> float:
+    """Height (px) of a person's seen keypoints."""
+    seen = arr[:, 2] > 0
+    return float(np.ptp(arr[seen, 1])) if seen.sum() >= 2 else 0.0
+
+
 def _start_score(arr: np.ndarray) -> float:
     """Mean confidence x body height (px): the most confident, largest person starts the track."""
-    seen = arr[:, 2] > 0
-    height = float(np.ptp(arr[seen, 1])) if seen.sum() >= 2 else 0.0
-    return float(np.mean(arr[:, 2])) * max(height, 1.0)
+    return float(np.mean(arr[:, 2])) * max(_height(arr), 1.0)
 
 
 def _distance(a: np.ndarray, b: np.ndarray) -> float:
@@ -87,17 +91,25 @@ def _distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.hypot(*(ca - cb)))
 
 
-def track_person(frames: list[list[np.ndarray]]) -> list[np.ndarray | None]:
+def _point_distance(arr: np.ndarray, point) -> float:
+    """Distance (px) from ``point`` to a person's nearest seen keypoint; inf when none is seen."""
+    seen = arr[arr[:, 2] > 0, :2]
+    return float(np.min(np.hypot(*(seen - np.asarray(point, dtype=float)).T))) if len(seen) else np.inf
+
+
+def track_person(frames: list[list[np.ndarray]], start_xy: tuple[float, float] | None = None) -> list[np.ndarray | None]:
     """One person per frame, the same one throughout.
 
     The track starts with the most confident, largest person of the first frame that has
-    anyone (:func:`_start_score`); each later frame takes the person nearest the last
-    person taken (:func:`_distance`), across empty frames too.
+    anyone (:func:`_start_score`), or with the person nearest ``start_xy``; each later frame
+    takes the person nearest the last person taken (:func:`_distance`), across empty frames too.
 
     Parameters
     ----------
     frames : list of list of ndarray
         Per frame, every person's (25, 3) array.
+    start_xy : (float, float), optional
+        ``--runner x,y``: a point (px) on the runner in the first frame that has anyone.
 
     Returns
     -------
@@ -111,7 +123,8 @@ def track_person(frames: list[list[np.ndarray]]) -> list[np.ndarray | None]:
             chosen.append(None)
             continue
         if last is None:
-            last = max(people, key=_start_score)
+            last = max(people, key=_start_score) if start_xy is None else \
+                min(people, key=lambda p: _point_distance(p, start_xy))
         else:
             last = min(people, key=lambda p: _distance(p, last))
         chosen.append(last)
@@ -133,8 +146,8 @@ def _to_row(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xy, np.clip(conf, 0.0, 1.0)
 
 
-def read_openpose_folder(folder, fps: float = 30.0,
-                         image_size: tuple[int, int] | None = None) -> Keypoints:
+def read_openpose_folder(folder, fps: float = 30.0, image_size: tuple[int, int] | None = None,
+                         start_xy: tuple[float, float] | None = None) -> Keypoints:
     """Read a folder of OpenPose BODY_25 JSON files as one runner's keypoints.
 
     Parameters
@@ -147,6 +160,9 @@ def read_openpose_folder(folder, fps: float = 30.0,
         ``i / fps`` seconds.
     image_size : tuple of int, optional
         (width, height) in pixels of the source video, if known.
+    start_xy : (float, float), optional
+        ``--runner x,y``: the runner is the person nearest this point (px) in the first frame
+        that has anyone.
 
     Returns
     -------
@@ -162,6 +178,10 @@ def read_openpose_folder(folder, fps: float = 30.0,
         When the folder does not exist.
     UnreadableInput
         When it has no keypoint files or a file is not valid OpenPose JSON.
+    NoRunnerFound
+        When no file has a person in it.
+    RunnerPointError
+        When nobody in the first frame with people is within a body height of ``start_xy``.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -181,10 +201,16 @@ def read_openpose_folder(folder, fps: float = 30.0,
             frames.append(_people(people, f.name))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UnreadableInput(f"{f.name}: not OpenPose JSON ({exc})") from None
+    first = next((people for people in frames if people), None)
+    if first is None:
+        raise NoRunnerFound(f"no person in any of the {len(files)} keypoint files in {folder}")
+    if start_xy is not None and min(_point_distance(p, start_xy) / max(_height(p), 1.0) for p in first) > 1.0:
+        raise RunnerPointError(f"--runner {start_xy[0]:g},{start_xy[1]:g}: nobody there in the first frame "
+                               f"with people in {folder.name}")
     k = len(KEYPOINT_NAMES)
     xy = np.full((len(files), k, 2), np.nan)
     conf = np.zeros((len(files), k))
-    for i, arr in enumerate(track_person(frames)):
+    for i, arr in enumerate(track_person(frames, start_xy)):
         if arr is not None:
             xy[i], conf[i] = _to_row(arr)
     return Keypoints(xy, conf, np.arange(len(files)) / float(fps), units="px",

@@ -34,10 +34,10 @@ import numpy as np
 
 from runform.errors import InputNotFound, UnreadableInput
 from runform.io.frame_grid import FrameGrid, constant_rate
-from runform.io.video_meta import CaptureRateError, capture_rate, display_orientation, file_capture_fps
+from runform.io.video_meta import capture_rate, display_orientation, file_capture_fps
 
 __all__ = ["VideoInfo", "FrameGrid", "probe_video", "iter_frames", "rotate_frame", "constant_rate",
-           "display_orientation", "file_capture_fps", "capture_rate", "CaptureRateError"]
+           "display_orientation", "file_capture_fps", "capture_rate"]
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from runform.errors import RunformError
+from runform.errors import CaptureRateError
 
 if TYPE_CHECKING:
     from runform.io.video import VideoInfo
 
-__all__ = ["CaptureRateError", "display_orientation", "file_capture_fps", "capture_rate"]
-
-
-class CaptureRateError(RunformError):
-    """``--capture-fps`` below the file's own frame rate: that would make real time slower than
-    the file, which no camera does. A usage error (exit 2), before any work."""
-
-    exit_code = 2
+__all__ = ["display_orientation", "file_capture_fps", "capture_rate"]
 
 
 #: Metadata key endings that carry a capture rate (Android writes ``com.android.capture.fps``).

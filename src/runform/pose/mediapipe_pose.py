@@ -21,6 +21,7 @@ from runform.errors import InputNotFound, NoRunnerFound
 from runform.io.prefetch import prefetch
 from runform.io.video import iter_frames, probe_video
 from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints, KeypointError
+from runform.pose.runner import RunnerConfig, RunnerCrops, follow_runner
 from runform.pose.silhouette import SilhouetteConfig, silhouette_points
 
 __all__ = ["PoseConfig", "PoseSpan", "estimate_pose", "load_or_estimate_pose", "pose_span", "detect_frame",
@@ -48,7 +49,7 @@ _DST = np.array([INDEX[n] for n in MEDIAPIPE_INDEX])
 _SRC = np.array(list(MEDIAPIPE_INDEX.values()))
 MIN_DETECTION_RATE = 0.10
 _GC_EVERY = 5  # frames between collections of the young generations (see pose_span)
-_CACHE_VERSION = 3  # 2: silhouette points and scene verticals; 3: keyed by file name, pose max_side
+_CACHE_VERSION = 4  # 2: silhouette points and scene verticals; 3: keyed by file name, pose max_side; 4: one runner followed
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class PoseConfig:
         the decoder. The network sees a 256 x 256 crop of the person whatever the frame size,
         and its mask is measured at this size; keypoints stay in full-resolution pixels.
         None: full size.
+    runner : RunnerConfig
+        How the runner is chosen and followed when several people are in view.
     """
 
     model_complexity: int = 1
@@ -84,6 +87,7 @@ class PoseConfig:
     silhouette: SilhouetteConfig = SilhouetteConfig()
     verticals: VerticalsConfig = VerticalsConfig()
     max_side: int | None = None
+    runner: RunnerConfig = RunnerConfig()
 
     def __post_init__(self) -> None:
         if self.model_complexity != 1:
@@ -145,8 +149,8 @@ def open_pose_model(config: PoseConfig):
     )
 
 
-def detect_frame(pose, image: np.ndarray, full_size: tuple[int, int],
-                 config: PoseConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+def detect_frame(pose, image: np.ndarray, full_size: tuple[int, int], config: PoseConfig,
+                 box: tuple[int, int, int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
     """The one MediaPipe call: keypoints of one frame, or None when no person is found.
 
     Parameters
@@ -157,21 +161,41 @@ def detect_frame(pose, image: np.ndarray, full_size: tuple[int, int],
         RGB frame, possibly scaled down from ``full_size`` (:attr:`PoseConfig.max_side`).
     full_size : (int, int)
         (width, height) of the frame as filmed (upright); keypoints are in its pixels.
+    box : (int, int, int, int), optional
+        (x0, y0, x1, y1) in ``full_size`` pixels: pose on this crop only (the followed
+        runner, :class:`runform.pose.runner.RunnerCrops`), mapped back to the full frame.
 
     Returns
     -------
     (xy, confidence, mask) or None
         ``xy`` (K, 2) full-resolution pixels with the silhouette points filled in,
-        ``confidence`` (K,), and the person mask at ``image``'s size (None without silhouette).
+        ``confidence`` (K,), and the person mask at ``image``'s size (None without silhouette;
+        zero outside ``box``).
     """
-    result = pose.process(image)
+    scale = image.shape[1] / full_size[0]
+    x0, y0, x1, y1 = (0, 0, image.shape[1], image.shape[0]) if box is None else \
+        (int(round(v * scale)) for v in box)
+    result = pose.process(image if box is None else np.ascontiguousarray(image[y0:y1, x0:x1]))
     mask = result.segmentation_mask if config.silhouette.enabled else None
     if result.pose_landmarks is None:
         return None
-    xy, conf = _landmarks_to_row(result.pose_landmarks.landmark, *full_size)
+    crop_size = full_size if box is None else ((x1 - x0) / scale, (y1 - y0) / scale)
+    xy, conf = _landmarks_to_row(result.pose_landmarks.landmark, *crop_size)
     if mask is not None:
-        _add_silhouette(xy, conf, mask, config.silhouette, image.shape[1] / full_size[0])
+        _add_silhouette(xy, conf, mask, config.silhouette, scale)
+    if box is not None:
+        xy += (x0 / scale, y0 / scale)
+        mask = _full_mask(mask, (x0, y0, x1, y1), image.shape[:2])
     return xy, conf, mask
+
+
+def _full_mask(mask, box, shape: tuple[int, int]):
+    """A crop's person mask placed in a mask of the whole image (zero outside the crop)."""
+    if mask is None:
+        return None
+    full = np.zeros(shape, dtype=mask.dtype)
+    full[box[1]:box[3], box[0]:box[2]] = mask
+    return full
 
 
 @dataclass(frozen=True)
@@ -203,14 +227,17 @@ class PoseSpan:
 def pose_span(path, capture_fps: float | None, config: PoseConfig, clip_frames: int,
               warm_s: float | None = None, keep_s: float | None = None, stop_s: float | None = None,
               first_index: int = 0, span_frames: int | None = None, max_frames: int | None = None,
-              tick: Callable[[int], None] | None = None) -> PoseSpan:
+              tick: Callable[[int], None] | None = None, crops: RunnerCrops | None = None) -> PoseSpan:
     """Run one MediaPipe instance over the frames from ``keep_s`` to ``stop_s`` (seconds).
 
     Frames from ``warm_s`` to ``keep_s`` are seen but not kept: the tracker locks on to the
     runner there, as it had in a run from the start. ``first_index`` is the clip-wide index
     of the first kept frame and ``clip_frames`` the clip's length (the background samples are
     every n-th frame of the clip); ``span_frames`` the frames expected in this run.
-    ``tick(n)`` is called with the number of frames kept so far.
+    ``tick(n)`` is called with the number of frames kept so far. With ``crops`` (several
+    people in view) pose is taken on the crop around the followed runner of each clip-wide frame
+    index (the warm-up frames use the first kept frame's); a frame without a crop, or whose
+    skeleton is not that runner's (:meth:`RunnerCrops.keeps`), is a gap.
     """
     k = len(KEYPOINT_NAMES)
     cap = max(64, int((span_frames or clip_frames) * 1.05) + 16)  # preallocated; grows only if the header undercounts
@@ -227,7 +254,10 @@ def pose_span(path, capture_fps: float | None, config: PoseConfig, clip_frames: 
                                              stop_s=stop_s, max_side=config.max_side)):
             if size is None:
                 size = _full_size(path, image)
-            found = detect_frame(pose, image, size, config)
+            box = None if crops is None else crops.box(first_index + n)
+            found = detect_frame(pose, image, size, config, box) if crops is None or box else None
+            if found is not None and crops is not None and not crops.keeps(first_index + n, found[0]):
+                found = None  # someone else's skeleton in the runner's crop: a gap
             seen += 1
             if seen % _GC_EVERY == 0:
                 # Each frame leaves reference cycles holding frame-sized buffers; collected while
@@ -262,7 +292,8 @@ def _full_size(path, image: np.ndarray) -> tuple[int, int]:
 
 def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = PoseConfig(),
                   progress: Callable[[int, int], None] | None = None,
-                  max_frames: int | None = None, workers: int | None = 1) -> Keypoints:
+                  max_frames: int | None = None, workers: int | None = 1,
+                  runner_xy: tuple[float, float] | None = None) -> Keypoints:
     """Run MediaPipe Pose over every frame of a video.
 
     Parameters
@@ -277,12 +308,15 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     progress : callable, optional
         Called as ``progress(done, total)`` as frames are done; ``total`` is the
         header's frame-count estimate (capped by ``max_frames``) and may be
-        wrong by a few frames.
+        wrong by a few frames. Before that, while people are searched for
+        (:func:`runform.pose.runner.follow_runner`), ``total`` is 0 (unknown).
     max_frames : int, optional
         Analyse only the first this-many frames (always one process).
     workers : int or None
         Processes that run MediaPipe on segments of the clip at once
         (:mod:`runform.pose.segments`); None: one per core this process may use.
+    runner_xy : (float, float), optional
+        ``--runner x,y``: the runner's position in the first frame as shown, in pixels.
 
     Returns
     -------
@@ -293,14 +327,19 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
         measured on MediaPipe's person mask in the same pass. ``meta`` holds
         ``detection_rate``, ``source``, ``frames``, ``video_fps``, ``scene_verticals``
         (:class:`runform.camera.verticals.SceneVerticals` as a dict, or None) and
-        ``pose_workers`` (the processes used).
+        ``pose_workers`` (the processes used). With several people in view (or ``runner_xy``)
+        pose is taken on a crop around the followed runner (:mod:`runform.pose.runner`); frames
+        the runner is lost in are NaN, ``meta["runner"]`` says what was followed and
+        ``meta["quality"]["several_people"]`` says so.
 
     Raises
     ------
     InputNotFound, UnreadableInput
         For missing or undecodable files.
     NoRunnerFound
-        When fewer than 10 % of frames have a detected person.
+        When fewer than 10 % of frames have a detected person, or nobody is at ``runner_xy``.
+    RunnerPointError
+        When ``runner_xy`` is outside the first frame.
     """
     from runform.pose.segments import default_workers, plan_segments, run_segments
 
@@ -309,42 +348,55 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     total = info.frame_count if max_frames is None else min(info.frame_count or max_frames, max_frames)
     workers = default_workers() if workers is None else max(1, int(workers))
     plan = plan_segments(info, capture_fps, workers) if max_frames is None else []
+    crops = follow_runner(path, runner_xy, config.runner, max_frames, progress)
     if len(plan) > 1:
-        spans = run_segments(pose_span, path, capture_fps, config, plan, total, progress)
+        spans = run_segments(pose_span, path, capture_fps, config, plan, total, progress, crops)
     else:
         tick = (lambda n: progress(n, max(total, n))) if progress is not None else None
-        spans = [pose_span(path, capture_fps, config, total or 300, max_frames=max_frames, tick=tick)]
+        spans = [pose_span(path, capture_fps, config, total or 300, max_frames=max_frames, tick=tick, crops=crops)]
     n = sum(len(s.time_s) for s in spans)
     detected = sum(s.detected for s in spans)
     rate = detected / n if n else 0.0
     if rate < MIN_DETECTION_RATE:
-        raise NoRunnerFound(f"no person detected in {path.name}")
+        raise NoRunnerFound(f"no person detected in {path.name}" if crops is None else
+                            f"the runner was found in only {detected} of {n} frames of {path.name} with several "
+                            "people in view (a person under ~50 px tall, or in a tight group, is often not found)")
     background = spans[0].background.merged([s.background for s in spans[1:]])
     verticals = estimate_scene_verticals(background)
+    meta = {"detection_rate": rate, "source": "mediapipe", "frames": n,
+            "video_fps": info.fps, "capture_fps": capture_fps, "pose_workers": len(spans),
+            "scene_verticals": verticals.as_dict() if verticals is not None else None}
+    if crops is not None:
+        meta["runner"] = crops.summary(detected)
+        meta["quality"] = {"several_people": _several_people_note(crops, detected, n)}
     return Keypoints(
         np.concatenate([s.xy for s in spans]), np.concatenate([s.confidence for s in spans]),
-        np.concatenate([s.time_s for s in spans]), units="px", image_size=spans[0].size,
-        meta={"detection_rate": rate, "source": "mediapipe", "frames": n,
-              "video_fps": info.fps, "capture_fps": capture_fps, "pose_workers": len(spans),
-              "scene_verticals": verticals.as_dict() if verticals is not None else None},
+        np.concatenate([s.time_s for s in spans]), units="px", image_size=spans[0].size, meta=meta,
     )
 
 
+def _several_people_note(crops: RunnerCrops, kept: int, n: int) -> str:
+    how = "the person at --runner" if crops.chosen_by == "point" else "the person in view the longest"
+    return (f"up to {crops.people} people in view: pose follows {how} on a crop around them; "
+            f"{n - kept} of {n} frames where that runner was not found are gaps")
+
+
 def _cache_key(path: Path, capture_fps: float | None, config: PoseConfig,
-               max_frames: int | None) -> dict:
+               max_frames: int | None, runner_xy: tuple[float, float] | None = None) -> dict:
     st = path.stat()
     # The file by name, size and modification time, not folder: a copy that kept its mtime (a
     # batch input shipped to a Ray node, a moved clip) reuses the cache.
     key = {"version": _CACHE_VERSION, "input": path.name, "size": st.st_size,
            "mtime_ns": st.st_mtime_ns, "capture_fps": capture_fps,
-           "config": asdict(config), "max_frames": max_frames}
+           "config": asdict(config), "max_frames": max_frames, "runner_xy": runner_xy}
     return json.loads(json.dumps(key))  # as the sidecar stores it (tuples become lists)
 
 
 def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
                           config: PoseConfig = PoseConfig(),
                           progress: Callable[[int, int], None] | None = None,
-                          max_frames: int | None = None, workers: int | None = 1) -> Keypoints:
+                          max_frames: int | None = None, workers: int | None = 1,
+                          runner_xy: tuple[float, float] | None = None) -> Keypoints:
     """Return cached keypoints for a video, estimating and caching them if stale.
 
     Parameters
@@ -354,7 +406,7 @@ def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
     cache_path : str or os.PathLike
         ``.npz`` cache file; a sidecar ``<cache_path>.json`` holds the key
         (input file name, size, mtime, capture_fps, config, max_frames).
-    capture_fps, config, progress, max_frames, workers
+    capture_fps, config, progress, max_frames, workers, runner_xy
         As :func:`estimate_pose` (the worker count is not part of the key: a cache made by
         one process serves a run with two, and the other way round).
 
@@ -369,7 +421,7 @@ def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
         raise InputNotFound(f"input not found: {path}")
     cache_path = Path(cache_path)
     sidecar = cache_path.with_name(cache_path.name + ".json")
-    key = _cache_key(path, capture_fps, config, max_frames)
+    key = _cache_key(path, capture_fps, config, max_frames, runner_xy)
     if cache_path.is_file() and sidecar.is_file():
         try:
             stored = json.loads(sidecar.read_text())
@@ -381,7 +433,7 @@ def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
         except (OSError, ValueError, KeyError, KeypointError, EOFError, zipfile.BadZipFile):
             pass  # unreadable or corrupt cache: recompute
     kp = estimate_pose(path, capture_fps=capture_fps, config=config,
-                       progress=progress, max_frames=max_frames, workers=workers)
+                       progress=progress, max_frames=max_frames, workers=workers, runner_xy=runner_xy)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     sidecar.unlink(missing_ok=True)  # never pair a new .npz with an old key
     with atomic_path(cache_path) as tmp:

@@ -117,7 +117,7 @@ def _init_worker(counters) -> None:
     _counters = counters
 
 
-def _run(pose_span, path: str, capture_fps, config, segment: Segment, slot: int, clip_frames: int):
+def _run(pose_span, path: str, capture_fps, config, segment: Segment, slot: int, clip_frames: int, crops=None):
     """A worker process's segment (module level: ``spawn`` pickles it, and ``pose_span``, by name)."""
 
     def tick(n: int) -> None:
@@ -125,15 +125,17 @@ def _run(pose_span, path: str, capture_fps, config, segment: Segment, slot: int,
 
     return pose_span(path, capture_fps, config, clip_frames, warm_s=segment.warm_s, keep_s=segment.keep_s,
                      stop_s=segment.stop_s, first_index=segment.first_index, span_frames=segment.frames,
-                     tick=tick)
+                     tick=tick, crops=crops)
 
 
 def run_segments(pose_span: Callable, path, capture_fps: float | None, config, plan: list[Segment], clip_frames: int,
-                 progress: Callable[[int, int], None] | None = None) -> list:
+                 progress: Callable[[int, int], None] | None = None, crops=None) -> list:
     """Pose of every segment of ``plan``: the first here, the others in worker processes.
 
     ``pose_span`` is :func:`runform.pose.mediapipe_pose.pose_span`, passed in so that this
-    module and the pose pass that calls it do not import each other.
+    module and the pose pass that calls it do not import each other. ``crops``
+    (:class:`runform.pose.runner.RunnerCrops`, by clip-wide frame index) goes to every segment:
+    pose on the followed runner only.
 
     Returns
     -------
@@ -160,11 +162,11 @@ def run_segments(pose_span: Callable, path, capture_fps: float | None, config, p
     pool = ctx.Pool(len(plan) - 1, initializer=_init_worker, initargs=(counters,))
     ok = False
     try:
-        pending = [pool.apply_async(_run, (pose_span, str(path), capture_fps, config, seg, i, clip_frames))
+        pending = [pool.apply_async(_run, (pose_span, str(path), capture_fps, config, seg, i, clip_frames, crops))
                    for i, seg in enumerate(plan) if i]
         first = plan[0]
         spans = [pose_span(path, capture_fps, config, clip_frames, stop_s=first.stop_s,
-                           span_frames=first.frames, tick=tick)]
+                           span_frames=first.frames, tick=tick, crops=crops)]
         for job in pending:
             while not job.ready():
                 report()

@@ -46,9 +46,13 @@ class LabelRule:
 
 
 def match_strides(strides: list[dict], truth: list[dict], tolerance_s: float) -> list[tuple[dict, dict]]:
-    """Pair each analyzed stride with the true stance of the same foot nearest in IC time."""
+    """Pair each analyzed stride with the true stance of the same foot nearest in IC time.
+
+    Contacts the analysis excluded as implausible are left out: the model learns from counted contacts only."""
     pairs = []
     for s in strides:
+        if s.get("excluded"):
+            continue
         best = min((t for t in truth if t["foot"][0].lower() == str(s["foot"])[0].lower()),
                    key=lambda t: abs(t["ic_time_s"] - s["ic_time_s"]), default=None)
         if best is not None and abs(best["ic_time_s"] - s["ic_time_s"]) <= tolerance_s:
