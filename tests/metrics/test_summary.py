@@ -44,3 +44,14 @@ def test_both_legs_without_a_near_side_or_without_near_leg_values():
 def test_only_mid_stance_knee_metrics_are_near_leg_metrics():
     assert {m for m, spec in REGISTRY.items() if spec.near_leg_in_video} == {
         "knee_flexion_peak_stance_deg", "knee_flexion_excursion_deg"}
+
+
+def test_cadence_cancels_a_per_foot_timing_bias_and_ignores_excluded_contacts():
+    # The far foot's landing read 40 ms late (as behind a treadmill's deck): steps alternate
+    # 0.31 and 0.39 s around the true 0.35 s (171.4 steps/min).
+    c = [{"foot": "left" if i % 2 else "right", "ic_time_s": 0.35 * i + (0.04 if i % 2 else 0.0)} for i in range(20)]
+    for a, b in zip(c, c[1:]):
+        a["step_time_s"] = b["ic_time_s"] - a["ic_time_s"]
+    for i in (5, 7, 11):  # excluded contacts of one foot shift a median of alternating steps
+        c[i]["excluded"] = True
+    assert summarize(c)["cadence_spm"] == pytest.approx(60 / 0.35, abs=0.01)

@@ -23,7 +23,7 @@ from ..geometry import RunnerGeometry
 from ..keypoints import Keypoints
 from .contact import Contact
 
-__all__ = ["ContactBounds", "contact_problems", "judge_plausibility", "counted", "excluded_summary"]
+__all__ = ["ContactBounds", "contact_problems", "judge_plausibility", "counted", "excluded_summary", "runner_step_time"]
 
 
 @dataclass(frozen=True)
@@ -186,15 +186,27 @@ def _median_of(contacts: list[dict], key: str, keep: list[bool], b: ContactBound
     return float(np.median(vals)) if len(vals) >= b.min_reference_contacts else None
 
 
-def _cadence_step(contacts: list[dict], b: ContactBounds) -> float | None:
-    """The runner's step time, s: half the median same-foot interval, else the median step."""
+def runner_step_time(contacts, min_reference: int = 3) -> float | None:
+    """The runner's step time (s): half the median same-foot interval, else the median step.
+
+    Same-foot intervals (one contact to the next of the same foot) are taken between
+    consecutive contacts of a foot that both count (not ``excluded``). A per-foot bias in
+    contact timing cancels in them: the far foot's landing read late when its sole is behind
+    a treadmill's deck (the gym clip: steps alternate 0.31-0.34 and 0.37-0.40 s) moves both
+    ends, while the median of alternating steps jumps between the two clusters with whichever
+    contacts are excluded. A missed contact of the other foot does not disturb them either.
+    Too few intervals: the median ``step_time_s`` of the counted contacts.
+    """
     halves = []
     for foot in ("left", "right"):
-        t = sorted(s["ic_time_s"] for s in contacts if s.get("foot") == foot and _num(s.get("ic_time_s")) is not None)
-        halves += [0.5 * (b2 - a) for a, b2 in zip(t, t[1:]) if b2 > a]
-    if len(halves) >= b.min_reference_contacts:
+        own = sorted((s for s in contacts if s.get("foot") == foot and _num(s.get("ic_time_s")) is not None),
+                     key=lambda s: s["ic_time_s"])
+        halves += [0.5 * (b2["ic_time_s"] - a["ic_time_s"]) for a, b2 in zip(own, own[1:])
+                   if b2["ic_time_s"] > a["ic_time_s"] and not a.get("excluded") and not b2.get("excluded")]
+    if len(halves) >= min_reference:
         return float(np.median(halves))
-    return _median_of(contacts, "step_time_s", [True] * len(contacts), b)
+    steps = [v for v in (_num(s.get("step_time_s")) for s in contacts if not s.get("excluded")) if v and v > 0]
+    return float(np.median(steps)) if len(steps) >= min_reference else None
 
 
 def contact_problems(contacts: list[dict], kp: Keypoints | None = None, geom: RunnerGeometry | None = None,
@@ -233,7 +245,7 @@ def contact_problems(contacts: list[dict], kp: Keypoints | None = None, geom: Ru
     # far leg), does not disturb; the median step when there are too few such intervals.
     timing_ok = [not any(r.startswith(("duty factor", "flight time", "contact time")) for r in rs) for rs in out]
     references = {"contact_time_s": _median_of(contacts, "contact_time_s", timing_ok, b),
-                  "step_time_s": _cadence_step(contacts, b)}
+                  "step_time_s": runner_step_time(contacts, b.min_reference_contacts)}
     for key, lo_rel, hi_rel, label in (
             ("contact_time_s", b.contact_time_min_rel, b.contact_time_max_rel, "contact time"),
             ("step_time_s", b.step_time_min_rel, b.step_time_max_rel, "step time")):
