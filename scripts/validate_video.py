@@ -11,7 +11,8 @@ Checks:
 - every other clip (gym treadmill, multi-person sprint) finishes with metrics or a
   clear, typed error; never a crash. Each prints its camera estimate.
 
-Usage: ``python scripts/validate_video.py [--only male_side]``. Exit code 1 when a check fails.
+Usage: ``python scripts/validate_video.py [--only male_side] [--workers N] [--pose-max-side PX]``. Exit code 1
+when a check fails.
 """
 
 from __future__ import annotations

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -35,18 +33,11 @@ import av
 import numpy as np
 
 from runform.errors import InputNotFound, UnreadableInput
+from runform.io.frame_grid import FrameGrid, constant_rate
 from runform.io.video_meta import capture_rate, display_orientation, file_capture_fps
 
 __all__ = ["VideoInfo", "FrameGrid", "probe_video", "iter_frames", "rotate_frame", "constant_rate",
            "display_orientation", "file_capture_fps", "capture_rate"]
-
-
-#: Largest timestamp rounding accepted as rounding, in frames of the declared rate: more than
-#: a quarter frame off the grid is real timing (variable frame rate), not rounding.
-MAX_ROUNDING_FRAMES = 0.25
-#: Share of the grid's slots between the first and last frame that must hold a frame; fewer
-#: means the declared rate is not the frame rate (e.g. a field rate twice the frame rate).
-MIN_GRID_FILL = 0.9
 
 
 @dataclass(frozen=True)
@@ -125,91 +116,6 @@ def _stream_fps(stream) -> float:
         if rate is not None and float(rate) > 0:
             return float(rate)
     return float("nan")
-
-
-@dataclass(frozen=True)
-class FrameGrid:
-    """The frame times of a constant-rate file.
-
-    Attributes
-    ----------
-    fps : float
-        The stream's declared frame rate in Hz.
-    start_s : float
-        Presentation time of the first frame in seconds on the stream's clock.
-    """
-
-    fps: float
-    start_s: float
-
-    def snap(self, time_s: float) -> float:
-        """Seconds from ``start_s`` to the grid slot nearest ``time_s`` (a stream time in s)."""
-        return round((time_s - self.start_s) * self.fps) / self.fps
-
-
-def constant_rate(path) -> FrameGrid | None:
-    """The frame grid when every timestamp of a video sits on its declared rate's grid.
-
-    Reads the packets' timestamps without decoding. A file counts as constant-rate when,
-    for the stream's guessed or average rate R (tried in that order): every timestamp is
-    within its own rounding (the greatest common step of the timestamps, at most a quarter
-    frame) of a slot ``start + n / R``, no two frames share a slot, and at least 90% of the
-    slots between the first and last frame hold a frame. Files whose timestamps are really
-    irregular (variable frame rate) fail the first test and keep their real timing.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        Video file.
-
-    Returns
-    -------
-    FrameGrid or None
-        None for a variable-rate file, an unreadable one or one with fewer than 3 frames.
-    """
-    path = Path(path)
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return _grid(str(path.resolve()), st.st_size, st.st_mtime_ns)
-
-
-@lru_cache(maxsize=32)  # probe and every decoding pass ask; the demux reads the whole file
-def _grid(path: str, size: int, mtime_ns: int) -> FrameGrid | None:
-    try:
-        container = av.open(path)
-    except (av.error.FFmpegError, OSError, ValueError):
-        return None
-    try:
-        if not container.streams.video:
-            return None
-        stream = container.streams.video[0]
-        time_base = stream.time_base
-        rates = [r for r in (stream.guessed_rate, stream.average_rate) if r is not None and r > 0]
-        pts: set[int] = set()
-        try:
-            for packet in container.demux(stream):
-                if packet.pts is not None and packet.size:  # size 0: the demuxer's flush packet
-                    pts.add(int(packet.pts))
-        except (av.error.FFmpegError, ValueError):
-            pass  # a truncated tail: judge the packets that were read
-    finally:
-        container.close()
-    if time_base is None or len(pts) < 3:
-        return None
-    ticks = np.array(sorted(pts), dtype=np.int64)
-    offsets = ticks - ticks[0]
-    rounding_s = float(np.gcd.reduce(offsets[1:]) * Fraction(time_base))
-    seconds = offsets * float(time_base)
-    for rate in rates:
-        fps = float(rate)
-        slot = np.rint(seconds * fps)
-        tolerance = min(rounding_s, MAX_ROUNDING_FRAMES / fps) + 1e-9
-        if (np.max(np.abs(seconds - slot / fps)) <= tolerance and np.all(np.diff(slot) > 0)
-                and len(slot) >= MIN_GRID_FILL * (slot[-1] + 1)):
-            return FrameGrid(fps=fps, start_s=float(ticks[0] * Fraction(time_base)))
-    return None
 
 
 def rotate_frame(image: np.ndarray, rotation: int | float) -> np.ndarray:
@@ -394,16 +300,19 @@ def iter_frames(path, capture_fps: float | None = None, max_frames: int | None =
                 if stop_s is not None and t >= stop_s:
                     return
                 if out_size is None:
+                    # The display matrix is the stream's: read once. (PyAV keeps every frame whose
+                    # side data was read alive: +3 MB a frame at 1080p, memory growing with length.)
+                    rotation = display_orientation(frame)[0]
                     out_size = _scaled_size(frame.width, frame.height, max_side)
                     if size is not None:  # upright size -> the stored frame's orientation
-                        odd = int(round(display_orientation(frame)[0] / 90.0)) % 2
+                        odd = int(round(rotation / 90.0)) % 2
                         out_size = (size[1], size[0]) if odd else tuple(size)
                 try:
                     image = frame.to_ndarray(format="rgb24", width=out_size[0], height=out_size[1])
                 except (av.error.FFmpegError, ValueError):
                     continue
                 last_t = t
-                yield float(t), rotate_frame(image, display_orientation(frame)[0])
+                yield float(t), rotate_frame(image, rotation)
                 n_out += 1
                 if max_frames is not None and n_out >= max_frames:
                     return

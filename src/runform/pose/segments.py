@@ -4,8 +4,8 @@ MediaPipe Pose runs its graph on one core, so a long clip leaves the others idle
 is cut into as many time segments as there are workers; the first runs in this process,
 the others in processes of their own (``spawn``: MediaPipe's threads do not survive a
 fork). Each later segment starts ``seam_frames`` early: MediaPipe tracks the person from
-one frame to the next, and after a fresh detection its region of interest needs a few
-frames to settle where a run from the start would have it. Those warm-up frames are seen
+one frame to the next, and after a fresh detection its region of interest and its reading of
+the crossing legs need some frames to settle where a run from the start would have them. Those warm-up frames are seen
 and dropped; the kept frames of the segments tile the clip exactly, in time order, so
 stitching is a concatenation.
 
@@ -25,10 +25,12 @@ from typing import Callable
 
 __all__ = ["Segment", "SEAM_FRAMES", "default_workers", "plan_segments", "run_segments"]
 
-#: Frames a later segment's tracker sees before the first frame it keeps. On the real clips
-#: the landmarks agree with a run from the start to within pose noise after 2-3 frames
-#: (tests/pose/test_segments.py compares the stitched run with the sequential one).
-SEAM_FRAMES = 8
+#: Frames a later segment's tracker sees before the first frame it keeps. With 8, a fresh start
+#: mid-stride on the gym clip tracked the legs differently for a few frames after the seam: a
+#: contact took the other leg's shin, two were excluded and the cadence read 161.8 instead of
+#: 169.8. With 30 (0.5 s at 60 fps) the contacts around the seam match the sequential run's.
+#: tests/pose/test_segments.py and tests/test_pipeline_video.py compare the two.
+SEAM_FRAMES = 30
 #: Shortest segment worth a process of its own: below it the start-up (about 1-2 s of CPU to
 #: import MediaPipe) costs more than the segment.
 MIN_SEGMENT_FRAMES = 90
