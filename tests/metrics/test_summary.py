@@ -1,5 +1,6 @@
 """metrics.summary: the near leg's value for what a side view hides of the far leg."""
 
+import numpy as np
 import pytest
 
 from runform.metrics.registry import REGISTRY
@@ -55,3 +56,17 @@ def test_cadence_cancels_a_per_foot_timing_bias_and_ignores_excluded_contacts():
     for i in (5, 7, 11):  # excluded contacts of one foot shift a median of alternating steps
         c[i]["excluded"] = True
     assert summarize(c)["cadence_spm"] == pytest.approx(60 / 0.35, abs=0.01)
+
+
+def test_cadence_is_steps_over_time_whatever_each_contacts_timing_error():
+    # Every contact but the two ends of each foot read up to 20 ms off (30 fps scatter), one excluded:
+    # the clip's rate stays exact.
+    rng = np.random.default_rng(7)
+    step = 0.3552  # 168.9 steps/min, male_side's hand count
+    c = [{"foot": "left" if i % 2 else "right", "ic_time_s": step * i + (rng.uniform(-0.02, 0.02) if 1 < i < 32 else 0.0)}
+         for i in range(34)]
+    c[9]["excluded"] = True
+    from runform.metrics.plausibility import mean_step_time
+
+    assert mean_step_time(c) == pytest.approx(step, rel=1e-9)
+    assert summarize(c)["cadence_spm"] == pytest.approx(60 / step, abs=0.01)

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..geometry import RunnerGeometry
 from ..keypoints import Keypoints
-from .plausibility import counted, excluded_summary, runner_step_time
+from .plausibility import counted, excluded_summary, mean_step_time, runner_step_time
 from .registry import CONTACT_METRICS, REGISTRY
 
 @dataclass(frozen=True)
@@ -57,9 +57,10 @@ def summarize(contacts: list[dict], near_leg: str | None = None) -> dict:
 
     Contacts marked ``excluded`` (:mod:`runform.metrics.plausibility`) are left out of every
     median; ``n_contacts_counted`` counts the contacts that count, ``n_contacts_found`` all that were found
-    and ``n_excluded`` the difference. Cadence (steps/min) is 60 / the runner's step time
-    (:func:`runform.metrics.plausibility.runner_step_time`: half the median same-foot interval
-    between counted contacts, so a per-foot timing bias cancels and one odd step does not move it).
+    and ``n_excluded`` the difference. Cadence (steps/min) is steps over time: 60 / the mean step
+    time of :func:`runform.metrics.plausibility.mean_step_time` (same-foot intervals between
+    counted contacts, so a per-foot timing bias cancels and an excluded contact is counted as
+    the step it was), else half the median same-foot interval.
 
     ``near_leg`` ("left"/"right", for a camera's side view): the session value of every
     metric marked ``near_leg_in_video`` in the registry is that leg's median, and
@@ -67,7 +68,8 @@ def summarize(contacts: list[dict], near_leg: str | None = None) -> dict:
     its mid-stance. None (motion capture, or the near side unknown) uses both legs.
     """
     found = len(contacts)
-    step_s = runner_step_time(contacts) or _stats([s.get("step_time_s") for s in counted(contacts)])["median"]
+    step_s = (mean_step_time(contacts) or runner_step_time(contacts)
+              or _stats([s.get("step_time_s") for s in counted(contacts)])["median"])
     contacts = counted(contacts)
     out: dict = {"n_contacts_found": found, "n_excluded": found - len(contacts)}
     out["cadence_spm"] = round(60.0 / step_s, 2) if step_s else None
