@@ -171,7 +171,8 @@ def load_keypoints(path: Path, config: AnalysisConfig, cache_dir: Path | None = 
         info = InputInfo(str(path), kind, kp.fps, len(kp), float(kp.time_s[-1]) if len(kp) else 0.0, width=w, height=h)
         return kp, info
     from .io.video import capture_rate, probe_video
-    from .pose.mediapipe_pose import PoseConfig, estimate_pose, load_or_estimate_pose
+    from .pose.cache import load_or_estimate_pose
+    from .pose.mediapipe_pose import PoseConfig, estimate_pose
 
     vinfo = probe_video(path)
     capture, capture_source = capture_rate(vinfo, config.capture_fps)  # refuses a rate below the file's

@@ -13,7 +13,9 @@ from runform.atomic import write_text_atomic
 from runform.compare.command import run_compare
 from runform.io.video import iter_frames, probe_video
 from runform.pose import mediapipe_pose
-from runform.pose.mediapipe_pose import PoseConfig, _cache_key
+from runform.pose import cache as pose_cache
+from runform.pose.cache import cache_key
+from runform.pose.mediapipe_pose import PoseConfig
 from runform.synth.render.figure import SceneConfig, render_run
 from runform.synth.render.samples import AFTER, BEFORE
 
@@ -29,7 +31,7 @@ def _video_session(params, name, root):
     target.mkdir(parents=True)
     kp = replace(res["keypoints"], meta={})
     kp.to_npz(target / "pose.npz")
-    write_text_atomic(target / "pose.npz.json", json.dumps({"key": _cache_key(video, None, PoseConfig(), None),
+    write_text_atomic(target / "pose.npz.json", json.dumps({"key": cache_key(video, None, PoseConfig(), None),
                                                             "meta": {"detection_rate": 1.0}}))
     run_analysis(video, root / "out", AnalysisConfig(), OutputOptions(video=False, report=False))
     assert (target / "metrics.json").is_file()
@@ -45,6 +47,7 @@ def video_pair(tmp_path_factory):
     root = tmp_path_factory.mktemp("videos")
     with pytest.MonkeyPatch.context() as mp:  # what the docstring promises
         mp.setattr(mediapipe_pose, "estimate_pose", _no_mediapipe)
+        mp.setattr(pose_cache, "estimate_pose", _no_mediapipe)
         return (_video_session(replace(BEFORE, fps=30.0, duration_s=3.0), "before", root),
                 _video_session(replace(AFTER, fps=30.0, duration_s=3.0), "after", root))
 

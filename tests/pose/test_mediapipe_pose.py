@@ -10,7 +10,9 @@ import pytest
 from runform.errors import InputNotFound, NoRunnerFound
 from runform.keypoints import KEYPOINT_NAMES
 from runform.pose import mediapipe_pose as mpp
-from runform.pose.mediapipe_pose import PoseConfig, estimate_pose, load_or_estimate_pose
+from runform.pose import cache as pose_cache
+from runform.pose.cache import load_or_estimate_pose
+from runform.pose.mediapipe_pose import PoseConfig, estimate_pose
 
 from ..shared import SHARED
 
@@ -86,7 +88,7 @@ def test_cache_roundtrip_and_invalidation(tmp_path, monkeypatch):
         calls.append(1)
         return real(*a, **k)
 
-    monkeypatch.setattr(mpp, "estimate_pose", counting)
+    monkeypatch.setattr(pose_cache, "estimate_pose", counting)
     first = load_or_estimate_pose(MALE_SIDE, cache, max_frames=10)
     assert cache.is_file() and (tmp_path / "cache" / "pose.npz.json").is_file()
     second = load_or_estimate_pose(MALE_SIDE, cache, max_frames=10)
@@ -114,7 +116,7 @@ def test_cache_serves_a_copy_that_kept_its_mtime(tmp_path, monkeypatch):
     copy = tmp_path / "node" / MALE_SIDE.name
     copy.parent.mkdir()
     shutil.copy2(MALE_SIDE, copy)
-    monkeypatch.setattr(mpp, "estimate_pose", lambda *a, **k: pytest.fail("pose recomputed"))
+    monkeypatch.setattr(pose_cache, "estimate_pose", lambda *a, **k: pytest.fail("pose recomputed"))
     assert load_or_estimate_pose(copy, cache, max_frames=5).meta["cached"]
     touched = tmp_path / "other" / MALE_SIDE.name
     touched.parent.mkdir()

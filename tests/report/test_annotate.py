@@ -94,7 +94,7 @@ def test_slowmo_replay_adds_frames(analysis, tmp_path):
 @pytest.mark.slow
 def test_freeze_holds_each_contact(analysis, tmp_path):
     from runform.report.annotate import freeze_times
-    from runform.report.draw import _unit
+    from runform.report.draw import line_unit
     from runform.report.overlay import Scene
 
     cfg = AnnotateConfig(video_height=240, freeze_s=0.2)
@@ -104,7 +104,7 @@ def test_freeze_holds_each_contact(analysis, tmp_path):
     n_hold = round(0.2 * fps)
     scale = 240 / analysis.input.height
     size = (res.width, res.height)
-    sc = Scene(analysis, scale, cfg, size, _unit(size))
+    sc = Scene(analysis, scale, cfg, size, line_unit(size))
     held = [t for t in freeze_times(sc) if sc.seen(t + 0.5 * sc.dt) is not None]
     assert held and res.frames_out - res.frames_in == n_hold * len(held) == len(frames) - res.frames_in
     times = [t for t, _ in frames]
@@ -115,7 +115,7 @@ def test_freeze_holds_each_contact(analysis, tmp_path):
 def test_nothing_of_the_runner_once_gone(analysis):
     from dataclasses import replace
 
-    from runform.report.draw import _unit
+    from runform.report.draw import line_unit
     from runform.report.hud import timeline_top
     from runform.report.overlay import Scene, draw_frame
 
@@ -125,7 +125,7 @@ def test_nothing_of_the_runner_once_gone(analysis):
     gone[kp.time_s >= s["ic_time_s"] - 0.1] = np.nan  # the runner leaves just before this contact
     a = replace(analysis, image_keypoints=kp.with_xy(gone))
     size = (analysis.input.width // 2 * 2, analysis.input.height // 2 * 2)
-    sc = Scene(a, 1.0, AnnotateConfig(), size, _unit(size))
+    sc = Scene(a, 1.0, AnnotateConfig(), size, line_unit(size))
     blank = np.zeros((size[1], size[0], 3), np.uint8)
     img = blank.copy()
     draw_frame(img, sc, s["ic_time_s"] + 0.05)
@@ -141,7 +141,7 @@ def test_nothing_of_the_runner_once_gone(analysis):
     assert sc.corner.startswith("top")
     assert img[mask].max() == 0
     img2 = blank.copy()
-    draw_frame(img2, Scene(analysis, 1.0, AnnotateConfig(), size, _unit(size)), s["ic_time_s"] + 0.05)
+    draw_frame(img2, Scene(analysis, 1.0, AnnotateConfig(), size, line_unit(size)), s["ic_time_s"] + 0.05)
     assert img2[mask].max() > 0  # with the runner there, the same frame has the skeleton and the contact
 
 
@@ -159,16 +159,16 @@ def test_panel_goes_where_the_runner_is_not():
 
 
 def test_labels_stay_inside_the_frame():
-    from runform.report.draw import _label, _text
+    from runform.report.draw import draw_label, draw_text
 
     w, h = 200, 120
     for x in (-50, 150, 190, 260):
         img = np.zeros((h, w + 2, 3), np.uint8)  # one spare column each side, to see a spill
         view = img[:, 1:-1]
-        _text(view, "Heel +28% leg", (x, 60), 20)
+        draw_text(view, "Heel +28% leg", (x, 60), 20)
         assert img[:, 0].max() == 0 and img[:, -1].max() == 0
         assert (view.max(axis=2) > 0).sum() > 200  # and it is drawn, not dropped
     img = np.zeros((h, w, 3), np.uint8)
-    _label(img, "Shin 12°", (195, 60), 18, +1)  # no room to the right: drawn to the left, whole
+    draw_label(img, "Shin 12°", (195, 60), 18, +1)  # no room to the right: drawn to the left, whole
     cols = np.flatnonzero(img.max(axis=(0, 2)))
     assert cols.min() > 0 and cols.max() < w - 1

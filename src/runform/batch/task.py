@@ -178,7 +178,7 @@ def pack_input(path: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes()}
 
 
-#: The MediaPipe cache files of a result folder (:func:`runform.pose.mediapipe_pose.load_or_estimate_pose`).
+#: The MediaPipe cache files of a result folder (:func:`runform.pose.cache.load_or_estimate_pose`).
 POSE_CACHE = ("pose.npz", "pose.npz.json")
 
 

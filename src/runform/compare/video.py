@@ -21,7 +21,7 @@ from ..camera.tilt import image_direction
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter
 from ..report.cues import BAND_RGB, Thresholds, band
-from ..report.draw import _dashed, _dot, _line, _shade, _text, _text_width
+from ..report.draw import draw_dashed, draw_dot, draw_line, shade_box, draw_text, text_width
 from .sessions import Session, session_keypoints, session_video
 
 _JOINTS = ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
@@ -158,17 +158,17 @@ def _panel(src: _Source, i: int, stride: dict, centre_x: float, cfg: SideBySideC
         # The true vertical at the runner, as the session measured its angles from it.
         tilt = float((src.session.metrics.get("camera") or {}).get("vertical_at_runner_deg") or 0.0)
         down = image_direction((0.0, 1.0), tilt)
-        _dashed(canvas, knee, knee + 1.15 * shank * down, (255, 255, 255), max(1, th - 1), u)
-        _line(canvas, knee, ankle, colour, th + 1)
-        _dot(canvas, knee, colour, th + 1)
-        _dot(canvas, ankle, colour, th + 1)
-    _shade(canvas, 0, 0, pw, 1.9 * u, 0.6)
-    _text(canvas, title, (0.4 * u, 1.4 * u), u * min(1.0, 0.92 * pw / max(1, _text_width(title, u))))
+        draw_dashed(canvas, knee, knee + 1.15 * shank * down, (255, 255, 255), max(1, th - 1), u)
+        draw_line(canvas, knee, ankle, colour, th + 1)
+        draw_dot(canvas, knee, colour, th + 1)
+        draw_dot(canvas, ankle, colour, th + 1)
+    shade_box(canvas, 0, 0, pw, 1.9 * u, 0.6)
+    draw_text(canvas, title, (0.4 * u, 1.4 * u), u * min(1.0, 0.92 * pw / max(1, text_width(title, u))))
     if show_angle and angle is not None:
         text = f"{foot} shin at contact {angle:.1f}°"
-        h = u * min(1.0, 0.92 * pw / max(1, _text_width(text, u)))
-        _shade(canvas, 0, ph - 2.0 * u, pw, ph, 0.6)
-        _text(canvas, text, (0.4 * u, ph - 0.5 * u), h, colour=colour)
+        h = u * min(1.0, 0.92 * pw / max(1, text_width(text, u)))
+        shade_box(canvas, 0, ph - 2.0 * u, pw, ph, 0.6)
+        draw_text(canvas, text, (0.4 * u, ph - 0.5 * u), h, colour=colour)
     return canvas
 
 
@@ -180,13 +180,13 @@ def _compose(left: np.ndarray, right: np.ndarray, footer: str, phase: float, cfg
     out[:h, :left.shape[1]] = left
     out[:h, left.shape[1] + gap:] = right
     u = 0.035 * h
-    _text(out, footer, (0.4 * u, h + bar * 0.55), 0.8 * u, outline=False)
+    draw_text(out, footer, (0.4 * u, h + bar * 0.55), 0.8 * u, outline=False)
     x0, x1 = out.shape[1] * 0.62, out.shape[1] - 0.5 * u
     y = h + bar * 0.72
-    _line(out, (x0, y), (x1, y), (120, 120, 120), 2)
+    draw_line(out, (x0, y), (x1, y), (120, 120, 120), 2)
     ic = x0 + (x1 - x0) * cfg.pre_s / (cfg.pre_s + cfg.post_s)
-    _line(out, (ic, y - 0.4 * u), (ic, y + 0.4 * u), (255, 255, 255), 2)
-    _dot(out, (x0 + (x1 - x0) * phase, y), (255, 176, 0), max(3, int(u / 3)))
+    draw_line(out, (ic, y - 0.4 * u), (ic, y + 0.4 * u), (255, 255, 255), 2)
+    draw_dot(out, (x0 + (x1 - x0) * phase, y), (255, 176, 0), max(3, int(u / 3)))
     return out
 
 

@@ -7,24 +7,21 @@ Only ``model_complexity=1`` is allowed: its model ships inside the mediapipe
 from __future__ import annotations
 
 import gc
-import json
-import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from runform.atomic import atomic_path, write_text_atomic
 from runform.camera.verticals import BackgroundSampler, VerticalsConfig, estimate_scene_verticals
-from runform.errors import InputNotFound, NoRunnerFound
+from runform.errors import NoRunnerFound
 from runform.io.prefetch import prefetch
 from runform.io.video import iter_frames, probe_video
-from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints, KeypointError
+from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints
 from runform.pose.runner import RunnerConfig, RunnerCrops, follow_runner
 from runform.pose.silhouette import SilhouetteConfig, silhouette_points
 
-__all__ = ["PoseConfig", "PoseSpan", "estimate_pose", "load_or_estimate_pose", "pose_span", "detect_frame",
+__all__ = ["PoseConfig", "PoseSpan", "estimate_pose", "pose_span", "detect_frame",
            "open_pose_model", "MEDIAPIPE_INDEX"]
 
 #: Canonical keypoint name -> MediaPipe Pose landmark index (direct copies).
@@ -49,7 +46,6 @@ _DST = np.array([INDEX[n] for n in MEDIAPIPE_INDEX])
 _SRC = np.array(list(MEDIAPIPE_INDEX.values()))
 MIN_DETECTION_RATE = 0.10
 _GC_EVERY = 5  # frames between collections of the young generations (see pose_span)
-_CACHE_VERSION = 4  # 2: silhouette points and scene verticals; 3: keyed by file name, pose max_side; 4: one runner followed
 
 
 @dataclass(frozen=True)
@@ -379,64 +375,3 @@ def _several_people_note(crops: RunnerCrops, kept: int, n: int) -> str:
     how = "the person at --runner" if crops.chosen_by == "point" else "the person in view the longest"
     return (f"up to {crops.people} people in view: pose follows {how} on a crop around them; "
             f"{n - kept} of {n} frames where that runner was not found are gaps")
-
-
-def _cache_key(path: Path, capture_fps: float | None, config: PoseConfig,
-               max_frames: int | None, runner_xy: tuple[float, float] | None = None) -> dict:
-    st = path.stat()
-    # The file by name, size and modification time, not folder: a copy that kept its mtime (a
-    # batch input shipped to a Ray node, a moved clip) reuses the cache.
-    key = {"version": _CACHE_VERSION, "input": path.name, "size": st.st_size,
-           "mtime_ns": st.st_mtime_ns, "capture_fps": capture_fps,
-           "config": asdict(config), "max_frames": max_frames, "runner_xy": runner_xy}
-    return json.loads(json.dumps(key))  # as the sidecar stores it (tuples become lists)
-
-
-def load_or_estimate_pose(path, cache_path, capture_fps: float | None = None,
-                          config: PoseConfig = PoseConfig(),
-                          progress: Callable[[int, int], None] | None = None,
-                          max_frames: int | None = None, workers: int | None = 1,
-                          runner_xy: tuple[float, float] | None = None) -> Keypoints:
-    """Return cached keypoints for a video, estimating and caching them if stale.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        Video file.
-    cache_path : str or os.PathLike
-        ``.npz`` cache file; a sidecar ``<cache_path>.json`` holds the key
-        (input file name, size, mtime, capture_fps, config, max_frames).
-    capture_fps, config, progress, max_frames, workers, runner_xy
-        As :func:`estimate_pose` (the worker count is not part of the key: a cache made by
-        one process serves a run with two, and the other way round).
-
-    Returns
-    -------
-    Keypoints
-        ``meta`` has ``cached`` True when read from the cache; the detection
-        rate is stored in the sidecar and restored.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputNotFound(f"input not found: {path}")
-    cache_path = Path(cache_path)
-    sidecar = cache_path.with_name(cache_path.name + ".json")
-    key = _cache_key(path, capture_fps, config, max_frames, runner_xy)
-    if cache_path.is_file() and sidecar.is_file():
-        try:
-            stored = json.loads(sidecar.read_text())
-            if stored.get("key") == key:
-                kp = Keypoints.from_npz(cache_path)
-                meta = dict(stored.get("meta", {}), cached=True)
-                return Keypoints(kp.xy, kp.confidence, kp.time_s, units=kp.units,
-                                 image_size=kp.image_size, meta=meta)
-        except (OSError, ValueError, KeyError, KeypointError, EOFError, zipfile.BadZipFile):
-            pass  # unreadable or corrupt cache: recompute
-    kp = estimate_pose(path, capture_fps=capture_fps, config=config,
-                       progress=progress, max_frames=max_frames, workers=workers, runner_xy=runner_xy)
-    cache_path.parent.mkdir(parents=True, exist_ok=True)
-    sidecar.unlink(missing_ok=True)  # never pair a new .npz with an old key
-    with atomic_path(cache_path) as tmp:
-        kp.to_npz(tmp)
-    write_text_atomic(sidecar, json.dumps({"key": key, "meta": kp.meta}, indent=1))
-    return kp

@@ -23,7 +23,7 @@ from ..io.prefetch import prefetch
 from ..io.video import iter_frames, probe_video
 from ..io.video_writer import VideoWriter, even_size
 from .annotate_config import AnnotateConfig, counter_colour, overstride_flagged, shin_band
-from .draw import _text, _unit
+from .draw import draw_text, line_unit
 from .hud import timeline_top
 from .overlay import Scene, draw_frame
 
@@ -79,7 +79,7 @@ def render_annotated_video(analysis, out_path, config: AnnotateConfig = Annotate
     info = probe_video(path)
     size = even_size(info.width, info.height, config.video_height)
     scale = size[1] / info.height
-    u = _unit(size)
+    u = line_unit(size)
     sc = Scene(analysis, scale, config, size, u)
     fps = info.fps if np.isfinite(info.fps) and info.fps > 0 else 30.0
     to_file = (capture_fps / fps) if capture_fps else 1.0  # real seconds -> file seconds
@@ -133,7 +133,7 @@ def _replay_contact(sc: Scene) -> float | None:
 def _hold(writer: VideoWriter, img, t_last: float, dt: float, n: int, u: float) -> float:
     """Write ``img`` ``n`` more times after ``t_last``, tagged as paused; return the added time (s)."""
     img = img.copy()
-    _text(img, "paused at contact", (u * 0.5, timeline_top(img.shape[0], u) - u * 0.4), u * 0.6,
+    draw_text(img, "paused at contact", (u * 0.5, timeline_top(img.shape[0], u) - u * 0.4), u * 0.6,
           colour=(255, 230, 0))
     for k in range(1, n + 1):
         writer.write(img, t_last + k * dt)
@@ -145,7 +145,7 @@ def _replay(writer: VideoWriter, buf, t_last: float, dt: float, config: Annotate
     t_out, added = t_last, 0
     for _, img in buf:
         img = img.copy()
-        _text(img, f"Replay 1/{config.slowmo_factor}x", (u * 0.6, img.shape[0] * 0.5), u, colour=(255, 230, 0))
+        draw_text(img, f"Replay 1/{config.slowmo_factor}x", (u * 0.6, img.shape[0] * 0.5), u, colour=(255, 230, 0))
         for _ in range(config.slowmo_factor):
             t_out += dt
             writer.write(img, t_out)

@@ -12,7 +12,7 @@ import numpy as np
 
 from .annotate_config import band_colour, counter_colour, overstride_flagged
 from .cues import is_overstride
-from .draw import _shade, _text, _text_width
+from .draw import shade_box, draw_text, text_width
 
 __all__ = ["panel_corner", "panel_box", "draw_hud", "draw_timeline", "timeline_top", "CORNERS"]
 
@@ -38,11 +38,11 @@ def timeline_top(h: int, u: float) -> int:
 def panel_box(size: tuple[int, int], u: float, n_lines: int = 4) -> tuple[float, float, float]:
     """(width, height, text height) of the panel in px for a frame of ``size`` (w, h)."""
     h = 0.8 * u
-    widest = _text_width(_WIDEST, h)
+    widest = text_width(_WIDEST, h)
     if widest > 0.42 * size[0]:
         h *= 0.42 * size[0] / widest
     pad, step = h * 0.6, h * 1.6
-    return _text_width(_WIDEST, h) + 2 * pad, pad + step * n_lines, h
+    return text_width(_WIDEST, h) + 2 * pad, pad + step * n_lines, h
 
 
 def _panel_origin(corner: str, size: tuple[int, int], u: float) -> tuple[float, float]:
@@ -120,9 +120,9 @@ def draw_hud(img, sc, done: list[dict], t: float) -> None:
     pw, ph, h = panel_box(size, sc.u, len(lines))
     x, y = _panel_origin(sc.corner, size, sc.u)
     pad, step = h * 0.6, h * 1.6
-    _shade(img, x, y, x + pw, y + ph, 0.6)
+    shade_box(img, x, y, x + pw, y + ph, 0.6)
     for k, (s, c) in enumerate(zip(lines, colours)):
-        _text(img, s, (x + pad, y + pad * 0.5 + h + step * k + h * 0.3), h, colour=c)
+        draw_text(img, s, (x + pad, y + pad * 0.5 + h + step * k + h * 0.3), h, colour=c)
 
 
 def draw_timeline(img, sc, t: float) -> None:
@@ -131,13 +131,13 @@ def draw_timeline(img, sc, t: float) -> None:
     u = sc.u
     row, gap = timeline_rows(u)
     top = timeline_top(h, u)
-    _shade(img, 0, top, w, h, 0.55)
+    shade_box(img, 0, top, w, h, 0.55)
     label_w = int(u * 1.0)
     x0, x1 = label_w + gap, w - gap
     span = max(sc.duration, 1e-6)
     for k, foot in enumerate(("left", "right")):
         y0 = top + gap + k * (row + gap)
-        _text(img, foot[0].upper(), (gap, y0 + row), row * 1.0, outline=False)
+        draw_text(img, foot[0].upper(), (gap, y0 + row), row * 1.0, outline=False)
         for s in sc.strides:
             if s["foot"] != foot:
                 continue

@@ -24,7 +24,7 @@ from ..camera.tilt import image_direction
 from ..metrics.angles import angle_from_vertical, unit_from_vertical
 from .annotate_config import AnnotateConfig, band_colour, overstride_flagged
 from .cues import overstriding_decision
-from .draw import _DARK, _dashed, _dot, _label, _line
+from .draw import DARK, draw_dashed, draw_dot, draw_label, draw_line
 from .hud import draw_hud, draw_timeline, panel_corner, timeline_top
 
 __all__ = ["Scene", "draw_frame"]
@@ -103,8 +103,8 @@ def _deg(v: float) -> str:
 
 def _bold(img, a, b, colour, th: int) -> None:
     """A measurement line: dark edge under the colour, so it reads on any background."""
-    _line(img, a, b, _DARK, th + 2)
-    _line(img, a, b, colour, th)
+    draw_line(img, a, b, DARK, th + 2)
+    draw_line(img, a, b, colour, th)
 
 
 def draw_skeleton(img, sc: Scene, i: int) -> None:
@@ -118,10 +118,10 @@ def draw_skeleton(img, sc: Scene, i: int) -> None:
         leg = [f"{side}_{j}" for j in _LEG]
         for names in (arm, leg, [leg[2], leg[4]], [arm[0], leg[0]]):
             for a, b in zip(names, names[1:]):
-                _line(img, sc.at(a, i), sc.at(b, i), col, th)
+                draw_line(img, sc.at(a, i), sc.at(b, i), col, th)
         for n in leg[:3]:
-            _dot(img, sc.at(n, i), col, th + 1)
-    _dot(img, sc.at("nose", i), (255, 255, 255), max(2, int(u * 0.2)))
+            draw_dot(img, sc.at(n, i), col, th + 1)
+    draw_dot(img, sc.at("nose", i), (255, 255, 255), max(2, int(u * 0.2)))
 
 
 def draw_trunk(img, sc: Scene, i: int, stride: dict | None) -> None:
@@ -132,11 +132,11 @@ def draw_trunk(img, sc: Scene, i: int, stride: dict | None) -> None:
         return
     th = max(2, int(round(u * 0.15)))
     length = float(np.hypot(*(sh - hip)))
-    _dashed(img, hip, hip - sc.down * length, (255, 255, 255), max(1, th // 2), u)
-    _line(img, hip, sh, (255, 255, 255), th)
+    draw_dashed(img, hip, hip - sc.down * length, (255, 255, 255), max(1, th // 2), u)
+    draw_line(img, hip, sh, (255, 255, 255), th)
     lean = stride.get("trunk_lean_deg") if stride else float(angle_from_vertical(sh - hip, sc.direction, up=True))
     if lean is not None and np.isfinite(lean):
-        _label(img, f"Trunk {_deg(lean)}", sh, u * 0.7, -sc.direction)
+        draw_label(img, f"Trunk {_deg(lean)}", sh, u * 0.7, -sc.direction)
 
 
 def draw_contact(img, sc: Scene, s: dict) -> None:
@@ -155,14 +155,14 @@ def draw_contact(img, sc: Scene, s: dict) -> None:
         direction = (ankle - knee) / max(length, 1e-6)
         if shin is not None:  # draw the reported angle, from the true vertical, from the knee
             direction = image_direction(unit_from_vertical(shin, sc.direction), sc.tilt)
-        (_line if quiet else _bold)(img, knee - direction * length * 0.1, knee + direction * length * 1.15, col, th)
+        (draw_line if quiet else _bold)(img, knee - direction * length * 0.1, knee + direction * length * 1.15, col, th)
         if not quiet:
             vertical = knee + sc.down * length * 1.3  # the true vertical, on top
-            _dashed(img, knee, vertical, _DARK, max(3, th // 2 + 2), u)
-            _dashed(img, knee, vertical, (255, 255, 255), max(2, th // 2), u)
+            draw_dashed(img, knee, vertical, DARK, max(3, th // 2 + 2), u)
+            draw_dashed(img, knee, vertical, (255, 255, 255), max(2, th // 2), u)
         if shin is not None:
             text = ("excluded" if s.get("excluded") else f"far {_deg(shin)}" if quiet else f"Shin {_deg(shin)}")
-            _label(img, text, knee, u * (0.6 if quiet else 1.0), sc.direction, colour=col)
+            draw_label(img, text, knee, u * (0.6 if quiet else 1.0), sc.direction, colour=col)
     if quiet:
         return
     _draw_overstride(img, sc, s, i, heel, th)
@@ -180,14 +180,14 @@ def _draw_overstride(img, sc: Scene, s: dict, i: int, heel, th: int) -> None:
     if not (np.isfinite(pel_x) and np.isfinite(heel[0]) and np.isfinite(gy)):
         return
     y = min(float(gy) + u * 0.5, timeline_top(img.shape[0], u) - u * 0.8)
-    _dashed(img, (pel_x, sc.mid_hip[i, 1]), (pel_x, y), (255, 255, 255), 2, u)
+    draw_dashed(img, (pel_x, sc.mid_hip[i, 1]), (pel_x, y), (255, 255, 255), 2, u)
     ov = s.get("overstride_pct_leg")
     ocol = sc.config.colour_bad if overstride_flagged(s, sc.config) else (255, 255, 255)
     _bold(img, (pel_x, y), (heel[0], y), ocol, th)
     for x in (pel_x, heel[0]):
-        _line(img, (x, y - u * 0.5), (x, y + u * 0.5), ocol, max(2, th // 2))
+        draw_line(img, (x, y - u * 0.5), (x, y + u * 0.5), ocol, max(2, th // 2))
     if ov is not None:
-        _label(img, f"Heel {ov:+.0f}% leg", (pel_x, y - u * 0.9), u * 0.7, -sc.direction, colour=ocol)
+        draw_label(img, f"Heel {ov:+.0f}% leg", (pel_x, y - u * 0.9), u * 0.7, -sc.direction, colour=ocol)
 
 
 def draw_frame(img, sc: Scene, t: float) -> None:
