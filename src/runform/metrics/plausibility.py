@@ -181,10 +181,10 @@ def _above_ground(s: dict, kp: Keypoints, leg: float, low: dict[str, np.ndarray]
     return float((np.percentile(ground, 95) - foot_y) / leg * 100.0)
 
 
-def _median_of(contacts: list[dict], key: str, keep: list[bool], b: ContactBounds) -> float | None:
+def _median_of(contacts: list[dict], key: str, keep: list[bool], min_reference: int) -> float | None:
     vals = [_num(s.get(key)) for s, k in zip(contacts, keep) if k]
     vals = [v for v in vals if v is not None and v > 0]
-    return float(np.median(vals)) if len(vals) >= b.min_reference_contacts else None
+    return float(np.median(vals)) if len(vals) >= min_reference else None
 
 
 def _same_foot_intervals(contacts) -> list[float]:
@@ -231,8 +231,7 @@ def runner_step_time(contacts, min_reference: int = 3) -> float | None:
     halves = [0.5 * d for d in _same_foot_intervals(contacts)]
     if len(halves) >= min_reference:
         return float(np.median(halves))
-    steps = [v for v in (_num(s.get("step_time_s")) for s in contacts if not s.get("excluded")) if v and v > 0]
-    return float(np.median(steps)) if len(steps) >= min_reference else None
+    return _median_of(contacts, "step_time_s", [not s.get("excluded") for s in contacts], min_reference)
 
 
 def contact_problems(contacts: list[dict], kp: Keypoints | None = None, geom: RunnerGeometry | None = None,
@@ -270,7 +269,7 @@ def contact_problems(contacts: list[dict], kp: Keypoints | None = None, geom: Ru
     # same foot), which a missed contact of the other foot, the commonest miss on video (the
     # far leg), does not disturb; the median step when there are too few such intervals.
     timing_ok = [not any(r.startswith(("duty factor", "flight time", "contact time")) for r in rs) for rs in out]
-    references = {"contact_time_s": _median_of(contacts, "contact_time_s", timing_ok, b),
+    references = {"contact_time_s": _median_of(contacts, "contact_time_s", timing_ok, b.min_reference_contacts),
                   "step_time_s": runner_step_time(contacts, b.min_reference_contacts)}
     for key, lo_rel, hi_rel, label in (
             ("contact_time_s", b.contact_time_min_rel, b.contact_time_max_rel, "contact time"),
@@ -297,12 +296,15 @@ def _own_landing(contacts: list[dict], out: list[list[str]], b: ContactBounds) -
                                     ("overstride_pct_leg", b.own_overstride_max_pct_leg, "heel ahead of hip", " % leg")):
         for foot in ("left", "right"):
             idx = [i for i, s in enumerate(contacts) if s.get("foot") == foot and _num(s.get(key)) is not None]
+            ref = np.array([_num(contacts[j].get(key)) for j in idx if passed[j]])
             for i in idx:
-                # The median of the foot's other contacts that passed the checks before this one.
-                others = [_num(contacts[j].get(key)) for j in idx if j != i and passed[j]]
-                if len(others) < b.min_reference_contacts:
+                v = _num(contacts[i].get(key))
+                # The median of the foot's other contacts that passed the checks before this one
+                # (one array per foot: a long clip's contacts are not compared pair by pair in Python).
+                others = np.delete(ref, int(np.flatnonzero(ref == v)[0])) if passed[i] else ref
+                if others.size < b.min_reference_contacts:
                     continue
-                v, med = _num(contacts[i].get(key)), float(np.median(others))
+                med = float(np.median(others))
                 if abs(v - med) > limit:
                     out[i].append(f"{label} {v:.0f}{unit} is {abs(v - med):.0f}{unit} from this runner's {foot}-foot "
                                   f"median {med:.0f}{unit} (more than {limit:g})")

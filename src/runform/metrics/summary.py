@@ -8,7 +8,7 @@ import numpy as np
 
 from ..geometry import RunnerGeometry
 from ..keypoints import Keypoints
-from .plausibility import counted, excluded_summary, mean_step_time, runner_step_time
+from .plausibility import counted, excluded_summary, mean_step_time
 from .registry import CONTACT_METRICS, REGISTRY
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def summarize(contacts: list[dict], near_leg: str | None = None) -> dict:
     and ``n_excluded`` the difference. Cadence (steps/min) is steps over time: 60 / the mean step
     time of :func:`runform.metrics.plausibility.mean_step_time` (same-foot intervals between
     counted contacts, so a per-foot timing bias cancels and an excluded contact is counted as
-    the step it was), else half the median same-foot interval.
+    the step it was), else (fewer than three intervals) 60 / the median step time.
 
     ``near_leg`` ("left"/"right", for a camera's side view): the session value of every
     metric marked ``near_leg_in_video`` in the registry is that leg's median, and
@@ -68,8 +68,7 @@ def summarize(contacts: list[dict], near_leg: str | None = None) -> dict:
     its mid-stance. None (motion capture, or the near side unknown) uses both legs.
     """
     found = len(contacts)
-    step_s = (mean_step_time(contacts) or runner_step_time(contacts)
-              or _stats([s.get("step_time_s") for s in counted(contacts)])["median"])
+    step_s = mean_step_time(contacts) or _stats([s.get("step_time_s") for s in counted(contacts)])["median"]
     contacts = counted(contacts)
     out: dict = {"n_contacts_found": found, "n_excluded": found - len(contacts)}
     out["cadence_spm"] = round(60.0 / step_s, 2) if step_s else None
