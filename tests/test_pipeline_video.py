@@ -107,6 +107,19 @@ def test_gym_clip_swap_repair_does_not_invent_swaps(gym_analysis):
 
 
 @pytest.mark.slow
+def test_gym_clip_legs_that_disagree_leave_the_session_to_the_near_leg(gym_analysis):
+    """Measured: far (left) shin -12.7 deg, near (right) +2.7; the session mixed them to -3.5."""
+    a = gym_analysis
+    shin = a.summary["metrics"]["shin_angle_ic_deg"]
+    gap = abs(shin["left"]["median"] - shin["right"]["median"])
+    assert ("legs_disagree" in a.quality) == ("legs_disagree" in a.summary) == (gap > 8.0)
+    if gap > 8.0:
+        near = a.geometry.near_side
+        assert a.summary["shin_angle_ic_deg"] == shin[near]["median"]
+        assert a.summary["near_leg_metrics_from"] == near
+
+
+@pytest.mark.slow
 @pytest.mark.xfail(strict=False, reason="README, Accuracy: on this clip the sole's touchdown scatters (the far foot "
                                         "35-85 ms after the heel-peak estimate, the soles partly behind the deck's "
                                         "edge from a camera at belt height); the near shin's IQR is 7.6 deg")
