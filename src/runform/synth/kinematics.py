@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
+from .late_swing import KNEE_MIN_PCT, late_swing_angles
+
 #: Shape of the foot's roll onto the ground after IC: pitch = pitch_ic (1-w)^2 (1+a w)
 #: over w in [0, 1] of the roll; a = 1.4 starts at 0.6x and peaks at 1.4x the mean rate.
 ROLL_SHAPE = 1.4
@@ -57,7 +59,7 @@ class LegModel:
     def __init__(self, *, thigh, shank, foot, ankle_x, ankle_h, duty, stride_s,
                  shin_ic, knee_ic, pitch_ic, knee_to, pitch_to, knee_stance_pk,
                  knee_swing_pk, thigh_swing_extra, retraction_s=0.0, catch_s=0.0,
-                 catch_frac=0.0, smooth_s=0.0, knee_lead_s=None):
+                 catch_frac=0.0, smooth_s=0.0, knee_lead_s=None, late_swing=False):
         self.T, self.S, self.Lf, self.ax, self.ah = thigh, shank, foot, ankle_x, ankle_h
         self.duty, self.stride_s = duty, stride_s
         self.ts = duty * stride_s
@@ -126,6 +128,7 @@ class LegModel:
         sh_ic = th_ic - knee_ic
         ret_a = -vx / (thigh * np.cos(th_ic) + shank * np.cos(sh_ic))
         self.ret_a, self.ret_w, self.lead_mode = 0.0, 0.0, knee_lead_s is not None
+        self.curve = None  # lead mode with late_swing: the real late-swing curves' settings
         self.knee_lead_s = knee_lead_s
         self.lead_retraction = None  # lead mode: thigh retraction after terminal swing (rad)
         sw_s = (1.0 - duty) * stride_s
@@ -148,17 +151,26 @@ class LegModel:
             self.sw_knots_beta = k
             self.steer_knots = [0.0, 0.72 * u_k, 0.92 * u_k, 1.0]
             self.sw_knee = [kn_to[0], knee_swing_pk, kn_end + 0.7 * (knee_swing_pk - kn_end), kn_end, knee_ic]
+            if late_swing:
+                # Real runners' thigh and knee into contact (runform.synth.late_swing), timed so
+                # that the knee's extension minimum falls knee_lead_s before IC.
+                self.curve = dict(stride_s=stride_s, swing_s=sw_s,
+                                  stretch=knee_lead_s / (0.01 * KNEE_MIN_PCT * stride_s), thigh_to=th_to[0],
+                                  thigh_ic=th_ic_, knee_to=kn_to[0], knee_ic=knee_ic, knee_peak=knee_swing_pk)
+                th_k, _ = late_swing_angles(np.array([u_k]), **self.curve)
+                self.lead_retraction = float(th_k[0] - th_ic_)
             # Thigh retraction into contact: the real rate, or more where the sole would
             # otherwise come within reach of the belt in terminal swing (the leg is
             # straightest there while the hip is still low from the other leg's stance).
             least = THIGH_RETRACT * 100.0 * knee_lead_s / stride_s
-            for hold in np.radians(np.arange(0.0, 30.01, 0.5)):
+            for hold in np.radians(np.arange(0.0, 30.01, 0.5)) if self.curve is None else []:
                 hold = max(hold, least)
                 peak = max(th_ic_ + max(thigh_swing_extra, THIGH_PEAK_MIN), th_ic_ + hold + np.radians(3.0))
                 self.sw_thigh = [th_to[0], 0.5 * (th_to[0] + peak), peak, th_ic_ + hold, th_ic_]
                 if self._swing_clear(u_k, sw_s):
                     break
-            self.lead_retraction = hold
+            if self.curve is None:
+                self.lead_retraction = hold
         else:
             # Blended in over a window solved so that the heel's forward peak relative
             # to the hip falls retraction_s before contact (at most ~25 ms: the knee's
@@ -243,12 +255,15 @@ class LegModel:
         s = np.clip(phase / self.duty, 0, 1)
         u = np.clip((phase - self.duty) / (1 - self.duty), 0, 1)
         th_s, kn_s, be_s = self._stance_angles(s, self.hip_y(phase))
-        th = np.where(stance, th_s, keyframe(u, self.sw_knots_thigh, self.sw_thigh))
+        if self.curve is None:
+            th_sw, kn_sw = keyframe(u, self.sw_knots_thigh, self.sw_thigh), keyframe(u, self.sw_knots_knee, self.sw_knee)
+        else:
+            th_sw, kn_sw = late_swing_angles(u, **self.curve)
+        th = np.where(stance, th_s, th_sw)
         tau = (1.0 - u) * (1.0 - self.duty) * self.stride_s
         if self.ret_w > 0:
             e = np.clip(1.0 - tau / self.ret_w, 0.0, 1.0) ** 2
             th = th + np.where(stance, 0.0, self.ret_a * tau * e)
-        kn_sw = keyframe(u, self.sw_knots_knee, self.sw_knee)
         kn = np.where(stance, kn_s, kn_sw)
         be = np.where(stance, be_s, keyframe(u, self.sw_knots_beta, self.sw_beta))
         p = th - kn + be
