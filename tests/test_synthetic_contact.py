@@ -118,6 +118,6 @@ def test_late_swing_from_real_curves_keeps_the_shank_still_at_touch():
     real = _shank_change_before_touch(replace(heel_striker, heel_lead_s=0.022, late_swing=True))
     assert keyframed > 10.0
     assert -1.0 < real < 4.5
-    _check(replace(heel_striker, heel_lead_s=0.022, late_swing=True, shank_rate_ic_deg_per_pct=-2.1))
+    _check(replace(heel_striker, heel_lead_s=0.022, late_swing=True, shank_rate_ic_deg_per_pct=-2.4))
     with pytest.raises(ValueError, match="late_swing needs heel_lead_s"):
         GaitParams(late_swing=True)

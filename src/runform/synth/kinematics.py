@@ -7,7 +7,7 @@ Angles of segments are measured from the downward vertical, + forward.
 from __future__ import annotations
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
+from scipy.interpolate import CubicHermiteSpline, PchipInterpolator
 
 from .late_swing import KNEE_MIN_PCT, late_swing_angles
 
@@ -31,6 +31,10 @@ THIGH_RETRACT = np.radians(0.45)
 #: few tenths of a m/s (the annotated treadmill runner's heel drops 5-12 px, ~1.5-3.5 cm, in
 #: the last 33 ms frame before touch).
 HEEL_CLEAR_SPEED = 0.5
+#: Late-swing mode: the hip's vertical speed at IC (m/s). Real runners' centre of mass lands
+#: at ~0.5-0.7 m/s; the annotated 30 fps treadmill runner's heel is 1.5-3.5 cm above the belt
+#: one frame before touch.
+HIP_LANDING_SPEED = 0.6
 HEEL_CLEAR_MAX = 0.02
 
 
@@ -112,7 +116,16 @@ class LegModel:
         knots = np.array([0.0, 0.45 * duty, duty, 0.5 * (duty + 0.5)])
         vals = np.array([self.y_ic, y_min, y_to, apex])
         kk = np.concatenate([knots + 0.5 * j for j in range(-2, 3)])
-        self._hip_y = PchipInterpolator(kk, np.tile(vals, 5))
+        if late_swing:
+            # The hip lands at HIP_LANDING_SPEED (the apex raised to match): real feet hold still
+            # relative to the hip in the last ~6 % of the swing (RBDS/RIC curves), so the body's
+            # fall is what brings the heel down; PCHIP's flat slope at IC left it hovering.
+            apex = max(apex, self.y_ic + HIP_LANDING_SPEED * flight / 4.0)
+            vals[3] = apex
+            v_ic = 4.0 * (apex - self.y_ic) / flight * stride_s  # m per unit of leg phase
+            self._hip_y = CubicHermiteSpline(kk, np.tile(vals, 5), np.tile([-v_ic, 0.0, v_ic, 0.0], 5))
+        else:
+            self._hip_y = PchipInterpolator(kk, np.tile(vals, 5))
         # Swing keyframes, matched to the stance state at TO.
         th_to, kn_to, be_to = self._stance_angles(np.array([1.0]), y_to)
         th_ic_, be_ic = th_ic, pitch_ic - shin_ic

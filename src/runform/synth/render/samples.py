@@ -40,34 +40,26 @@ AFTER = replace(BEFORE, cadence_spm=172, shin_angle_ic_deg=4.0, foot_strike_angl
 #: annotated treadmill runner 50-90 ms), so a detector cannot agree with the samples by
 #: assuming one delay. A real foot stops abruptly at touch: 6 ms joint smoothing.
 FIRST_TOUCH = dict(joint_smoothing_s=0.006)
-#: Calf-shaped lower legs, true verticals behind the treadmill and a phone's motion blur
-#: (shutter open half the frame interval; the annotated 30 fps clip smears the shoe), as in
-#: real footage.
-SCENE = SceneConfig(calf=1.0, structures=True, shutter=0.5)
-
-
-def _touch(p: GaitParams, fps: float, direction: int, heel_lead_s: float, shank_rate: float) -> GaitParams:
-    """A sample runner in the first-touch model, its shank turning through contact at ``shank_rate``.
-
-    The model's own rate was -4.4 to -5.0 deg per 1 % of the stride for the heel strikers
-    (590-660 deg/s; RBDS/RIC p5-p95 -2.38 to -0.14), so a detector a frame off read the
-    shin 10-20 deg off on renders; -2.0 to -2.3 is the slowest this model reaches.
-    """
-    return replace(p, fps=fps, duration_s=10.0, direction=direction, heel_lead_s=heel_lead_s,
-                   shank_rate_ic_deg_per_pct=shank_rate, **FIRST_TOUCH)
-
+#: Calf-shaped lower legs and true verticals behind the treadmill, as in real footage.
+SCENE = SceneConfig(calf=1.0, structures=True)
 
 SAMPLES: dict[str, tuple[GaitParams, SceneConfig]] = {
-    "relaxed_60fps": (_touch(RELAXED, 60.0, 1, 0.04, -2.0), SCENE),
-    "overstrider_30fps": (_touch(OVERSTRIDER, 30.0, -1, 0.03, -2.3),
+    "relaxed_60fps": (replace(RELAXED, fps=60.0, duration_s=10.0, direction=1, heel_lead_s=0.04, **FIRST_TOUCH),
+                      SCENE),
+    "overstrider_30fps": (replace(OVERSTRIDER, fps=30.0, duration_s=10.0, direction=-1, heel_lead_s=0.03,
+                                  **FIRST_TOUCH),
                           replace(SCENE, shirt=(40, 120, 60), shorts=(20, 20, 20), wall_top=(226, 214, 196),
                                   skin=(150, 105, 80), hair=(20, 16, 12))),
-    "before_retraining_60fps": (_touch(BEFORE, 60.0, 1, 0.035, -2.0), SCENE),
+    "before_retraining_60fps": (replace(BEFORE, fps=60.0, duration_s=10.0, direction=1, heel_lead_s=0.035,
+                                        **FIRST_TOUCH), SCENE),
     # "Pulling the Road": after the block the runner stops the foot earlier before landing.
-    "after_retraining_60fps": (_touch(AFTER, 60.0, 1, 0.065, -2.0), SCENE),
+    "after_retraining_60fps": (replace(AFTER, fps=60.0, duration_s=10.0, direction=1, heel_lead_s=0.065,
+                                       **FIRST_TOUCH), SCENE),
     # The same pair as a phone at 30 fps would film it.
-    "before_retraining_30fps": (_touch(BEFORE, 30.0, 1, 0.035, -2.0), SCENE),
-    "after_retraining_30fps": (_touch(AFTER, 30.0, 1, 0.065, -2.0), SCENE),
+    "before_retraining_30fps": (replace(BEFORE, fps=30.0, duration_s=10.0, direction=1, heel_lead_s=0.035,
+                                        **FIRST_TOUCH), SCENE),
+    "after_retraining_30fps": (replace(AFTER, fps=30.0, duration_s=10.0, direction=1, heel_lead_s=0.065,
+                                       **FIRST_TOUCH), SCENE),
 }
 
 
