@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline, PchipInterpolator
 
-from .late_swing import KNEE_MIN_PCT, late_swing_angles
+from .late_swing import KNEE_MIN_PCT, late_swing_angles, late_swing_pitch
 
 #: Shape of the foot's roll onto the ground after IC: pitch = pitch_ic (1-w)^2 (1+a w)
 #: over w in [0, 1] of the roll; a = 1.4 starts at 0.6x and peaks at 1.4x the mean rate.
@@ -169,7 +169,8 @@ class LegModel:
                 # that the knee's extension minimum falls knee_lead_s before IC.
                 self.curve = dict(stride_s=stride_s, swing_s=sw_s,
                                   stretch=knee_lead_s / (0.01 * KNEE_MIN_PCT * stride_s), thigh_to=th_to[0],
-                                  thigh_ic=th_ic_, knee_to=kn_to[0], knee_ic=knee_ic, knee_peak=knee_swing_pk)
+                                  thigh_ic=th_ic_, knee_to=kn_to[0], knee_ic=knee_ic, knee_peak=knee_swing_pk,
+                                  pitch_ic=pitch_ic)
                 th_k, _ = late_swing_angles(np.array([u_k]), **self.curve)
                 self.lead_retraction = float(th_k[0] - th_ic_)
             # Thigh retraction into contact: the real rate, or more where the sole would
@@ -287,7 +288,10 @@ class LegModel:
         w = np.where(stance, 0.0, w)
         tau = (1.0 - u) * (1.0 - self.duty) * self.stride_s
         late = self.pitch_ic - 0.5 * self.pitch_rate_ic * tau + np.radians(3.0) * ((1.0 - u) / 0.28) ** 2
-        return th, kn, (1.0 - w) * p + w * late
+        pitch = (1.0 - w) * p + w * late
+        if self.curve is not None:
+            pitch = np.where(stance, pitch, late_swing_pitch(u, pitch, **self.curve))
+        return th, kn, pitch
 
     def angles(self, phase):
         """Thigh, knee flexion and foot pitch (rad) at leg phases, time-smoothed."""
