@@ -12,7 +12,6 @@ Usage: ``python scripts/contact_errors.py TRUTH.json [...] [--cache DIR]``.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -20,26 +19,14 @@ import click
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_accuracy import match_stances  # noqa: E402
-
-from runform.pipeline import AnalysisConfig, analyze_keypoints, load_keypoints  # noqa: E402
+from bench_accuracy import analyze_and_match, load_sample  # noqa: E402
 
 
 def contact_errors(truth_path: Path, cache: Path | None = None) -> dict:
     """Matched contacts' (foot, sub-frame phase, IC error in frames, shin error in deg) and counts."""
-    truth = json.loads(truth_path.read_text())
-    video = truth_path.with_name(truth["video"])
-    cache_dir = None
-    if cache is not None:
-        cache_dir = cache / video.stem
-        cache_dir.mkdir(parents=True, exist_ok=True)
-    kp, info = load_keypoints(video, AnalysisConfig(), cache_dir=cache_dir)
-    analysis = analyze_keypoints(kp, info)
-    t0 = float(kp.time_s[0]) if len(kp) else 0.0
-    strides = [{**s, "ic_time_s": None if s.get("ic_time_s") is None else s["ic_time_s"] + t0}
-               for s in analysis.contacts]
+    truth, video, cache_dir = load_sample(truth_path, cache)
+    _, _, strides, pairs = analyze_and_match(video, truth, cache_dir)
     fps = float(truth["fps"])
-    pairs = match_stances(strides, truth["stances"], min(0.1, 0.3 * 60.0 / truth["cadence_spm"]))
     rows = [(t["foot"], (t["ic_time_s"] * fps) % 1.0, (d["ic_time_s"] - t["ic_time_s"]) * fps,
              np.nan if d.get("shin_angle_ic_deg") is None else d["shin_angle_ic_deg"] - t["shin_angle_ic_deg"])
             for t, d in pairs]
