@@ -43,7 +43,7 @@ def rows(shared: Path) -> list[dict]:
                 m = meta.get((ds, j, side))
                 if m is None or m["qc_ic_ok"] != "True":
                     continue
-                out.append({"height_m": float(m["height_cm"]) / 100.0, "subject": m["subject_id"],
+                out.append({"height_m": float(m["height_cm"]) / 100.0, "subject": m["subject_id"], "side": side,
                             **{k: v[:, j] for k, v in curves.items()}})
     return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline, PchipInterpolator
 
-from .late_swing import KNEE_MIN_PCT, late_swing_angles, late_swing_pitch
+from .late_swing import MEDIAN_CURVES, late_swing_angles, late_swing_pitch
 
 #: Shape of the foot's roll onto the ground after IC: pitch = pitch_ic (1-w)^2 (1+a w)
 #: over w in [0, 1] of the roll; a = 1.4 starts at 0.6x and peaks at 1.4x the mean rate.
@@ -63,7 +63,7 @@ class LegModel:
     def __init__(self, *, thigh, shank, foot, ankle_x, ankle_h, duty, stride_s,
                  shin_ic, knee_ic, pitch_ic, knee_to, pitch_to, knee_stance_pk,
                  knee_swing_pk, thigh_swing_extra, retraction_s=0.0, catch_s=0.0,
-                 catch_frac=0.0, smooth_s=0.0, knee_lead_s=None, late_swing=False):
+                 catch_frac=0.0, smooth_s=0.0, knee_lead_s=None, late_swing=False, curves=None):
         self.T, self.S, self.Lf, self.ax, self.ah = thigh, shank, foot, ankle_x, ankle_h
         self.duty, self.stride_s = duty, stride_s
         self.ts = duty * stride_s
@@ -166,9 +166,11 @@ class LegModel:
             self.sw_knee = [kn_to[0], knee_swing_pk, kn_end + 0.7 * (knee_swing_pk - kn_end), kn_end, knee_ic]
             if late_swing:
                 # Real runners' thigh and knee into contact (runform.synth.late_swing), timed so
-                # that the knee's extension minimum falls knee_lead_s before IC.
-                self.curve = dict(stride_s=stride_s, swing_s=sw_s,
-                                  stretch=knee_lead_s / (0.01 * KNEE_MIN_PCT * stride_s), thigh_to=th_to[0],
+                # that the knee's extension minimum (per runner: its stand-in) falls knee_lead_s
+                # before IC; ``curves`` the median's or one real runner's.
+                curves = MEDIAN_CURVES if curves is None else curves
+                self.curve = dict(stride_s=stride_s, swing_s=sw_s, curves=curves,
+                                  stretch=knee_lead_s / (0.01 * curves.knee_lead_pct * stride_s), thigh_to=th_to[0],
                                   thigh_ic=th_ic_, knee_to=kn_to[0], knee_ic=knee_ic, knee_peak=knee_swing_pk,
                                   pitch_ic=pitch_ic)
                 th_k, _ = late_swing_angles(np.array([u_k]), **self.curve)

@@ -19,10 +19,15 @@ PeerJ 5:e3298, doi:10.7717/peerj.3298, and the mean-cycle arrays of
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
 import numpy as np
 
 __all__ = ["THIGH_REL_DEG", "KNEE_REL_DEG", "ROWS", "THIGH_PEAK_ROW", "KNEE_PEAK_ROW", "KNEE_MIN_PCT", "HEEL_LEAD_PCT",
-           "late_swing_angles", "late_swing_pitch", "FOOT_REL_DEG"]
+           "late_swing_angles", "late_swing_pitch", "FOOT_REL_DEG", "SwingCurves", "MEDIAN_CURVES",
+           "population_runner", "population_runner_count"]
 
 #: Stride rows (% of the stride, 100 = IC) of the tables below.
 ROWS = np.arange(60, 101, dtype=float)
@@ -52,28 +57,93 @@ KNEE_MIN_PCT = 2.0
 HEEL_LEAD_PCT = 2.9
 
 
+@dataclass(frozen=True)
+class SwingCurves:
+    """One set of late-swing curves (rows 60-100 of the stride, relative to IC, deg).
+
+    ``heel_lead_pct``: the heel's forward peak (rel. the hip) before IC on these curves, %
+    of the stride; ``knee_lead_pct``: the timing reference the leg model's lead solve uses
+    (the median curves' knee minimum; per runner, the heel lead scaled by the median ratio).
+    """
+
+    thigh_rel_deg: np.ndarray
+    knee_rel_deg: np.ndarray
+    foot_rel_deg: np.ndarray
+    heel_lead_pct: float
+    knee_lead_pct: float
+    name: str = "median"
+
+    @property
+    def thigh_peak_row(self) -> int:
+        """Row of the thigh's forward peak (rows 60-95)."""
+        return 60 + int(np.argmax(self.thigh_rel_deg[:36]))
+
+    @property
+    def knee_peak_row(self) -> int:
+        """Row of the knee's swing flexion peak (rows 60-90)."""
+        return 60 + int(np.argmax(self.knee_rel_deg[:31]))
+
+
+MEDIAN_CURVES = SwingCurves(THIGH_REL_DEG, KNEE_REL_DEG, FOOT_REL_DEG, HEEL_LEAD_PCT, KNEE_MIN_PCT)
+
+
+@lru_cache(maxsize=1)
+def _runners() -> dict:
+    with files("runform.synth").joinpath("late_swing_runners.npz").open("rb") as f:
+        z = np.load(f, allow_pickle=False)
+        return {k: z[k] for k in z.files}
+
+
+def population_runner_count() -> int:
+    """How many subject x side curve sets :func:`population_runner` can return."""
+    return len(_runners()["subject"])
+
+
+def population_runner(index: int) -> SwingCurves:
+    """One real runner's late-swing curves (``late_swing_runners.npz``, built by
+    ``scripts/extract_late_swing_runners.py`` from the same RBDS/RIC mean cycles).
+
+    Following one runner rather than time-scaling the median varies the heel's lead and
+    the thigh's retraction over the real range (heel lead 0-4.9 % of the stride) with the
+    knee and foot that go with them.
+    """
+    z = _runners()
+    if not 0 <= index < len(z["subject"]):
+        raise ValueError(f"population_runner must be in [0, {len(z['subject']) - 1}]")
+    lead = float(z["heel_lead_pct"][index])
+    if lead < 0.5:
+        raise ValueError(f"population runner {index} has no heel lead before contact ({lead:.2f} % of the stride)")
+    return SwingCurves(z["thigh_rel_deg"][index].astype(float), z["knee_rel_deg"][index].astype(float),
+                       z["foot_rel_deg"][index].astype(float), lead, lead * KNEE_MIN_PCT / HEEL_LEAD_PCT,
+                       f"{z['subject'][index]} {z['side'][index]}")
+
+
 def late_swing_angles(u, *, stride_s: float, swing_s: float, stretch: float, thigh_to: float, thigh_ic: float,
-                      knee_to: float, knee_ic: float, knee_peak: float, **_) -> tuple[np.ndarray, np.ndarray]:
+                      knee_to: float, knee_ic: float, knee_peak: float, curves: SwingCurves = MEDIAN_CURVES,
+                      **_) -> tuple[np.ndarray, np.ndarray]:
     """Thigh and knee flexion (rad) over the swing fraction ``u`` (0 = toe-off, 1 = IC).
 
     From the knee's swing peak (thigh: its forward peak) to IC the median real curves,
     time-scaled by ``stretch`` (1: the median timing; 1.5: the approach starts 1.5 times
     earlier, so the heel's forward peak leads contact by ~1.5 times as long), with the
     knee's curve scaled so that it peaks at ``knee_peak``; before that a cosine from the
-    toe-off angles. Angles in rad, ``stride_s`` and ``swing_s`` in s.
+    toe-off angles. ``curves``: the median curves, or one real runner's
+    (:func:`population_runner`). Angles in rad, ``stride_s`` and ``swing_s`` in s.
     """
     u = np.asarray(u, float)
+    c = curves
     pct_per_u = swing_s / (0.01 * stride_s * stretch)  # curve rows per unit of u
     row = 100.0 - (1.0 - u) * pct_per_u
-    u_th = 1.0 - (100.0 - THIGH_PEAK_ROW) / pct_per_u
-    u_kn = 1.0 - (100.0 - KNEE_PEAK_ROW) / pct_per_u
+    u_th = 1.0 - (100.0 - c.thigh_peak_row) / pct_per_u
+    u_kn = 1.0 - (100.0 - c.knee_peak_row) / pct_per_u
     if u_kn < 0.15:
         raise ValueError(f"late-swing stretch {stretch:.2f} leaves no time to flex the knee after toe-off")
     r = np.radians
-    th_peak = thigh_ic + r(THIGH_REL_DEG[THIGH_PEAK_ROW - 60])
-    th = np.where(u >= u_th, thigh_ic + r(np.interp(row, ROWS, THIGH_REL_DEG)), _ease(u, u_th, thigh_to, th_peak))
-    gain = (knee_peak - knee_ic) / r(KNEE_REL_DEG[KNEE_PEAK_ROW - 60])
-    kn = np.where(u >= u_kn, knee_ic + gain * r(np.interp(row, ROWS, KNEE_REL_DEG)), _ease(u, u_kn, knee_to, knee_peak))
+    th_peak = thigh_ic + r(c.thigh_rel_deg[c.thigh_peak_row - 60])
+    th = np.where(u >= u_th, thigh_ic + r(np.interp(row, ROWS, c.thigh_rel_deg)), _ease(u, u_th, thigh_to, th_peak))
+    gain = (knee_peak - knee_ic) / r(c.knee_rel_deg[c.knee_peak_row - 60])
+    kn = np.where(u >= u_kn, knee_ic + gain * r(np.interp(row, ROWS, c.knee_rel_deg)),
+                  _ease(u, u_kn, knee_to, knee_peak))
     return th, kn
 
 
@@ -84,7 +154,7 @@ def _ease(u, u_end, start, end):
 
 
 def late_swing_pitch(u, swing_pitch, *, stride_s: float, swing_s: float, stretch: float, pitch_ic: float,
-                     **_) -> np.ndarray:
+                     curves: SwingCurves = MEDIAN_CURVES, **_) -> np.ndarray:
     """Foot pitch (rad, heel -> toe, + toes up) over the swing fraction ``u``.
 
     The real foot curve (time-scaled like :func:`late_swing_angles`) added to ``pitch_ic``,
@@ -93,5 +163,5 @@ def late_swing_pitch(u, swing_pitch, *, stride_s: float, swing_s: float, stretch
     u = np.asarray(u, float)
     row = 100.0 - (1.0 - u) * swing_s / (0.01 * stride_s * stretch)
     w = np.clip((row - FOOT_BLEND_ROWS[0]) / (FOOT_BLEND_ROWS[1] - FOOT_BLEND_ROWS[0]), 0.0, 1.0)
-    real = pitch_ic + np.radians(np.interp(row, ROWS, FOOT_REL_DEG))
+    real = pitch_ic + np.radians(np.interp(row, ROWS, curves.foot_rel_deg))
     return (1.0 - w) * swing_pitch + w * real

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..keypoints import INDEX, KEYPOINT_NAMES, Keypoints
 from .kinematics import LegModel
-from .late_swing import HEEL_LEAD_PCT, KNEE_MIN_PCT
+from .late_swing import HEEL_LEAD_PCT, KNEE_MIN_PCT, population_runner
 
 __all__ = ["GaitParams", "generate_run", "to_pixels", "measure_pose"]
 
@@ -69,6 +69,13 @@ class GaitParams:
     #: keyframed swing, whose thigh retracts into contact (the shank turning ~4 deg per 1 %
     #: of the stride before touch, RBDS/RIC p95 +1.2). Needs ``heel_lead_s``.
     late_swing: bool = False
+    #: Late swing from ONE real runner's curves (index into
+    #: :func:`runform.synth.late_swing.population_runner`, RBDS/RIC subject x side) instead of the
+    #: median's: its own heel lead, thigh retraction, knee and foot into contact. Needs
+    #: ``late_swing``. With ``heel_lead_s`` None the curves run at their own timing (the heel
+    #: lead is then what this leg gives, in the truth's ``contact`` block); set, they are
+    #: time-scaled to give it.
+    population_runner: int | None = None
     heel_catch_s: float = 0.03  #: early-stance time over which the heel's forward slide stops
     heel_catch_frac: float = 0.0  #: heel speed over the belt at IC, fraction of belt speed
     joint_smoothing_s: float = 0.012  #: s.d. (s) of the Gaussian time-smoothing of joint angles
@@ -96,13 +103,17 @@ class GaitParams:
                 raise ValueError("shank_rate_ic_deg_per_pct needs heel_lead_s (the first-touch model)")
             if not -4.0 <= self.shank_rate_ic_deg_per_pct <= 0.0:
                 raise ValueError("shank_rate_ic_deg_per_pct must be in [-4, 0]")
-        if self.late_swing and self.heel_lead_s is None:
-            raise ValueError("late_swing needs heel_lead_s (the first-touch model)")
+        if self.population_runner is not None:
+            if not self.late_swing:
+                raise ValueError("population_runner needs late_swing")
+            population_runner(self.population_runner)  # range check
+        elif self.late_swing and self.heel_lead_s is None:
+            raise ValueError("late_swing needs heel_lead_s (the first-touch model) or population_runner")
 
     @property
     def touch_model(self) -> bool:
-        """True when truth IC is the first ground touch (``heel_lead_s`` set)."""
-        return self.heel_lead_s is not None
+        """True when truth IC is the first ground touch (``heel_lead_s`` or ``population_runner`` set)."""
+        return self.heel_lead_s is not None or self.population_runner is not None
 
     # Winter's anthropometric fractions of height.
     @property
@@ -132,7 +143,8 @@ def _make_leg(p: GaitParams, ask, knee_lead_s=None, catch_frac=None) -> LegModel
         knee_swing_pk=r(p.knee_flexion_swing_peak_deg),
         thigh_swing_extra=r(p.thigh_swing_extra_deg), retraction_s=p.retraction_s,
         catch_s=p.heel_catch_s, catch_frac=p.heel_catch_frac if catch_frac is None else catch_frac,
-        smooth_s=p.joint_smoothing_s, knee_lead_s=knee_lead_s, late_swing=p.late_swing)
+        smooth_s=p.joint_smoothing_s, knee_lead_s=knee_lead_s, late_swing=p.late_swing,
+        curves=None if p.population_runner is None else population_runner(p.population_runner))
 
 
 def _leg_model(p: GaitParams) -> LegModel:
@@ -179,13 +191,17 @@ def _touch_leg_model(p: GaitParams) -> LegModel:
 
     def solve(cf: float):
         # Late-swing curves: the knee's extension minimum comes ~2/3 of the heel lead before IC.
-        lead_ask = p.heel_lead_s * (KNEE_MIN_PCT / HEEL_LEAD_PCT if p.late_swing else 1.0)
+        free = p.heel_lead_s is None  # one real runner's curves at their own timing
+        if free:
+            lead_ask = 0.01 * population_runner(p.population_runner).knee_lead_pct * p.stride_s
+        else:
+            lead_ask = p.heel_lead_s * (KNEE_MIN_PCT / HEEL_LEAD_PCT if p.late_swing else 1.0)
         ask, prev = want.copy(), None
         for _ in range(25):
             leg = _make_leg(p, ask, knee_lead_s=lead_ask, catch_frac=cf)
             m = measure_contact(leg)
             err = want - _touch_angles(leg, m["first_touch_s"])
-            lead_err = p.heel_lead_s - m["heel_peak_lead_s"]
+            lead_err = 0.0 if free else p.heel_lead_s - m["heel_peak_lead_s"]
             if np.max(np.abs(err)) < r(0.04) and abs(lead_err) < 5e-4:
                 return leg, m
             ask = ask + err
@@ -193,8 +209,8 @@ def _touch_leg_model(p: GaitParams) -> LegModel:
             if prev is not None and abs(lead_ask - prev[0]) > 1e-6:
                 slope = float(np.clip((m["heel_peak_lead_s"] - prev[1]) / (lead_ask - prev[0]), 0.3, 3.0))
             prev = (lead_ask, m["heel_peak_lead_s"])
-            lead_ask = float(np.clip(lead_ask + lead_err / slope, 0.002, 0.5 * (1 - p.duty_factor) * p.stride_s))
-        raise ValueError(f"heel lead {p.heel_lead_s * 1e3:.0f} ms and the IC angles did not converge "
+            lead_ask = lead_ask if free else float(np.clip(lead_ask + lead_err / slope, 0.002, 0.5 * (1 - p.duty_factor) * p.stride_s))
+        raise ValueError(f"heel lead {(p.heel_lead_s or 0) * 1e3:.0f} ms and the IC angles did not converge "
                          f"(lead {m['heel_peak_lead_s'] * 1e3:.1f} ms)")
 
     rate_want = p.shank_rate_ic_deg_per_pct
