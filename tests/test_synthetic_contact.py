@@ -121,3 +121,43 @@ def test_late_swing_from_real_curves_keeps_the_shank_still_at_touch():
     _check(replace(heel_striker, heel_lead_s=0.022, late_swing=True, shank_rate_ic_deg_per_pct=-2.4))
     with pytest.raises(ValueError, match="late_swing needs heel_lead_s"):
         GaitParams(late_swing=True)
+
+
+@pytest.mark.parametrize("runner", [27, 53, 84])  # RBDS001 L, RBDS027 L, RIC101688 L: heel lead 2.9, 1.2, 4.9 %
+def test_one_real_runners_curves_give_that_runners_heel_lead(runner):
+    """At their own timing, one runner's late-swing curves lead the first touch by that runner's
+    heel lead (rebuilt from its own curves), and the requested angles still hold at the touch."""
+    from runform.synth.late_swing import population_runner
+
+    heel_striker = replace(BASE, shin_angle_ic_deg=14.0, foot_strike_angle_ic_deg=18.0, knee_flexion_ic_deg=11.0,
+                           cadence_spm=160, duty_factor=0.38, duration_s=1.2, late_swing=True,
+                           population_runner=runner)
+    want = 0.01 * population_runner(runner).heel_lead_pct * heel_striker.stride_s
+    _check(replace(heel_striker, heel_lead_s=want), tol_lead_s=2e-3)  # the lead the curves give unscaled ...
+    _, truth = generate_run(heel_striker)  # ... is what the free-running curves give
+    assert truth["contact"]["heel_peak_lead_s"] == pytest.approx(want, abs=2e-3)
+
+
+def test_one_real_runners_curves_keep_that_runners_shank_order_before_touch():
+    """Over the last 4 % of the stride the real shanks of RBDS027 L, RBDS001 L and RIC101688 L
+    turn -1.1, +0.7 and +3.3 deg; the renders keep that order and stay well under the keyframed
+    swing's > 10 deg (they read 2-4 deg higher than the runner: the IC angles are the render's)."""
+    heel_striker = replace(BASE, shin_angle_ic_deg=14.0, foot_strike_angle_ic_deg=18.0, knee_flexion_ic_deg=11.0,
+                           cadence_spm=160, duty_factor=0.38, duration_s=1.2)
+    turn = [_shank_change_before_touch(replace(heel_striker, late_swing=True, population_runner=r)) for r in (53, 27, 84)]
+    assert turn == sorted(turn)
+    assert -2.0 < turn[0] and turn[-1] < 8.0
+
+
+def test_population_runner_checks():
+    from runform.synth.late_swing import population_runner, population_runner_count
+
+    assert population_runner_count() == 105
+    c = population_runner(27)
+    assert c.name == "RBDS001 L" and c.thigh_rel_deg[-1] == 0.0 and c.knee_rel_deg[-1] == 0.0
+    with pytest.raises(ValueError, match="needs late_swing"):
+        GaitParams(population_runner=27)
+    with pytest.raises(ValueError, match="population_runner must be in"):
+        GaitParams(late_swing=True, population_runner=105)
+    with pytest.raises(ValueError, match="no heel lead"):
+        population_runner(15)  # RBDS016 R: the heel's forward peak is at contact
