@@ -63,7 +63,8 @@ class LegModel:
     def __init__(self, *, thigh, shank, foot, ankle_x, ankle_h, duty, stride_s,
                  shin_ic, knee_ic, pitch_ic, knee_to, pitch_to, knee_stance_pk,
                  knee_swing_pk, thigh_swing_extra, retraction_s=0.0, catch_s=0.0,
-                 catch_frac=0.0, smooth_s=0.0, knee_lead_s=None, late_swing=False, curves=None):
+                 catch_frac=0.0, smooth_s=0.0, knee_lead_s=None, late_swing=False, curves=None,
+                 hip_landing_speed=None, belt_speed=None, hip_stance_speed=None):
         self.T, self.S, self.Lf, self.ax, self.ah = thigh, shank, foot, ankle_x, ankle_h
         self.duty, self.stride_s = duty, stride_s
         self.ts = duty * stride_s
@@ -102,10 +103,20 @@ class LegModel:
         y_to = self.y_ic
         d_to2 = thigh ** 2 + shank ** 2 + 2 * thigh * shank * np.cos(knee_to)
         ox, oy = rot(pitch_to, ankle_x - foot, ankle_h)  # ankle relative to the toe
-        dx_to = -np.sqrt(max(d_to2 - (y_to - oy) ** 2, (0.1 * thigh) ** 2))
-        toe_to_x = dx_to - ox
-        # b(1) = b0 - v ts + v ts cf sc / 3 = toe_to_x - foot
-        self.v = (self.b0 + foot - toe_to_x) / (self.ts * (1.0 - self.cf * self.sc / 3.0))
+        if belt_speed is None:
+            dx_to = -np.sqrt(max(d_to2 - (y_to - oy) ** 2, (0.1 * thigh) ** 2))
+            toe_to_x = dx_to - ox
+            # b(1) = b0 - v ts + v ts cf sc / 3 = toe_to_x - foot
+            self.v = (self.b0 + foot - toe_to_x) / (self.ts * (1.0 - self.cf * self.sc / 3.0))
+        else:
+            # The belt speed is given: the toe leaves the belt where the belt has carried it,
+            # and the hip at TO is as high as the leg (knee_to) reaching back there puts it.
+            self.v = belt_speed
+            toe_to_x = self.b0 + foot - belt_speed * self.ts * (1.0 - self.cf * self.sc / 3.0)
+            reach2 = d_to2 - (toe_to_x + ox) ** 2
+            if reach2 <= (0.5 * thigh) ** 2:
+                raise ValueError(f"belt speed {belt_speed:.2f} m/s carries the toe out of the leg's reach at toe-off")
+            y_to = oy + np.sqrt(reach2)
         # Mid-stance low point from the requested stance knee peak, kept to a
         # plausible vertical excursion (3-9 cm for a 1.75 m runner).
         scale = (thigh + shank) / 0.8575
@@ -120,10 +131,27 @@ class LegModel:
             # The hip lands at HIP_LANDING_SPEED (the apex raised to match): real feet hold still
             # relative to the hip in the last ~6 % of the swing (RBDS/RIC curves), so the body's
             # fall is what brings the heel down; PCHIP's flat slope at IC left it hovering.
-            apex = max(apex, self.y_ic + HIP_LANDING_SPEED * flight / 4.0)
-            vals[3] = apex
-            v_ic = 4.0 * (apex - self.y_ic) / flight * stride_s  # m per unit of leg phase
-            self._hip_y = CubicHermiteSpline(kk, np.tile(vals, 5), np.tile([-v_ic, 0.0, v_ic, 0.0], 5))
+            if belt_speed is None:
+                landing = HIP_LANDING_SPEED if hip_landing_speed is None else hip_landing_speed
+                apex = max(apex, self.y_ic + landing * flight / 4.0)
+                vals[3] = apex
+                v_ic = 4.0 * (apex - self.y_ic) / flight * stride_s  # m per unit of leg phase
+                self._hip_y = CubicHermiteSpline(kk, np.tile(vals, 5), np.tile([-v_ic, 0.0, v_ic, 0.0], 5))
+            else:
+                # Ballistic flight from the hip at TO (y_to) down to IC (y_ic): a hip that takes off
+                # higher than it lands comes down faster than it went up (landing w, take-off u).
+                g, rise = 9.81, y_to - self.y_ic
+                w, u = g * flight / 2.0 + rise / flight, g * flight / 2.0 - rise / flight
+                # (a cubic Hermite between TO and IC with these end slopes is that parabola). The
+                # impact stops the hip's fall within a few ms (``hip_stance_speed``, m/s just after
+                # IC): a pinned heel under a hip still falling at w flexes the knee 4-5 times as
+                # fast as real runners' +1.8 deg/% after IC (RBDS/RIC), turning the shank as fast.
+                ws = w if hip_stance_speed is None else hip_stance_speed
+                stance_hip = CubicHermiteSpline([0.0, 0.45 * duty, duty], [self.y_ic, y_min, y_to],
+                                                np.array([-ws, 0.0, u]) * stride_s)
+                flight_hip = CubicHermiteSpline([duty, 0.5], [y_to, self.y_ic], np.array([u, -w]) * stride_s)
+                self._hip_y = lambda ph: np.where(ph < duty, stance_hip(ph), flight_hip(ph))
+                self.hip_landing, self.hip_takeoff = w, u
         else:
             self._hip_y = PchipInterpolator(kk, np.tile(vals, 5))
         # Swing keyframes, matched to the stance state at TO.

@@ -76,6 +76,20 @@ class GaitParams:
     #: lead is then what this leg gives, in the truth's ``contact`` block); set, they are
     #: time-scaled to give it.
     population_runner: int | None = None
+    #: Late swing: the hip's vertical speed at IC (m/s; None: 0.6, the centre of mass's). Real
+    #: runners' soles hold within 0-2 cm of their IC height *relative to the hip* over the last
+    #: ~9 % of the stride (RBDS/RIC), yet the annotated real heel is 1.5-3.5 cm up one 33 ms
+    #: frame before touch: it is the hip's fall that brings the foot down.
+    hip_landing_speed_m_s: float | None = None
+    #: Late swing: the belt's speed (m/s; None: what the toe-off geometry gives, ~3.1 on the
+    #: heel strikers). Set, the hip at toe-off rises to where the leg (``knee_flexion_to_deg``)
+    #: reaches the toe the belt has carried back, and the flight to the next contact is
+    #: ballistic, so a hip that took off higher lands faster. RBDS/RIC ran at 2.5 m/s.
+    belt_speed_m_s: float | None = None
+    #: With ``belt_speed_m_s``: the hip's falling speed just after IC (m/s; None: the landing
+    #: speed, no impact). The impact stops the fall within a few ms, so the stance knee flexes
+    #: at the real rate (RBDS/RIC: +1.8 deg/% after IC) rather than ~8 deg/%.
+    hip_stance_speed_m_s: float | None = None
     heel_catch_s: float = 0.03  #: early-stance time over which the heel's forward slide stops
     heel_catch_frac: float = 0.0  #: heel speed over the belt at IC, fraction of belt speed
     joint_smoothing_s: float = 0.012  #: s.d. (s) of the Gaussian time-smoothing of joint angles
@@ -99,7 +113,7 @@ class GaitParams:
         if self.heel_lead_s is not None and not 0.005 <= self.heel_lead_s <= 0.15:
             raise ValueError("heel_lead_s must be in [0.005, 0.15] s")
         if self.shank_rate_ic_deg_per_pct is not None:
-            if self.heel_lead_s is None:
+            if not self.touch_model:
                 raise ValueError("shank_rate_ic_deg_per_pct needs heel_lead_s (the first-touch model)")
             if not -4.0 <= self.shank_rate_ic_deg_per_pct <= 0.0:
                 raise ValueError("shank_rate_ic_deg_per_pct must be in [-4, 0]")
@@ -109,6 +123,8 @@ class GaitParams:
             population_runner(self.population_runner)  # range check
         elif self.late_swing and self.heel_lead_s is None:
             raise ValueError("late_swing needs heel_lead_s (the first-touch model) or population_runner")
+        if (self.belt_speed_m_s is not None or self.hip_landing_speed_m_s is not None) and not self.late_swing:
+            raise ValueError("belt_speed_m_s and hip_landing_speed_m_s need late_swing")
 
     @property
     def touch_model(self) -> bool:
@@ -144,7 +160,9 @@ def _make_leg(p: GaitParams, ask, knee_lead_s=None, catch_frac=None) -> LegModel
         thigh_swing_extra=r(p.thigh_swing_extra_deg), retraction_s=p.retraction_s,
         catch_s=p.heel_catch_s, catch_frac=p.heel_catch_frac if catch_frac is None else catch_frac,
         smooth_s=p.joint_smoothing_s, knee_lead_s=knee_lead_s, late_swing=p.late_swing,
-        curves=None if p.population_runner is None else population_runner(p.population_runner))
+        curves=None if p.population_runner is None else population_runner(p.population_runner),
+        hip_landing_speed=p.hip_landing_speed_m_s, belt_speed=p.belt_speed_m_s,
+        hip_stance_speed=p.hip_stance_speed_m_s)
 
 
 def _leg_model(p: GaitParams) -> LegModel:
