@@ -3,7 +3,8 @@
 For each ``*.truth.json`` (bundled samples, ``scripts/make_test_renders.py`` clips) runs the
 pipeline and prints, per contact: the foot, where the true touchdown falls between frames
 (fraction of a frame), the IC error (frames, + late) and the shin error (deg, + reads high);
-then their median / bias / s.d. and the correlation of the two. A shin error that is the IC
+then their median / bias / s.d., the correlation of the two and the same for the near and the far
+foot (the far one is partly hidden behind the near leg). A shin error that is the IC
 error times the render's shank speed (correlation near -1) is timing, not shape (README,
 "Why the renders disagree").
 
@@ -30,7 +31,9 @@ def contact_errors(truth_path: Path, cache: Path | None = None) -> dict:
     rows = [(t["foot"], (t["ic_time_s"] * fps) % 1.0, (d["ic_time_s"] - t["ic_time_s"]) * fps,
              np.nan if d.get("shin_angle_ic_deg") is None else d["shin_angle_ic_deg"] - t["shin_angle_ic_deg"])
             for t, d in pairs]
-    return {"video": video.name, "rows": rows, "true": len(truth["stances"]), "found": len(strides),
+    # The renderer draws the runner's right side nearest the camera when running toward image right.
+    near = "right" if int((truth.get("params") or {}).get("direction", 1)) > 0 else "left"
+    return {"video": video.name, "rows": rows, "true": len(truth["stances"]), "found": len(strides), "near": near,
             "shank_rate_deg_per_pct": (truth.get("contact") or {}).get("shank_rate_at_first_touch_deg_per_pct")}
 
 
@@ -53,6 +56,11 @@ def main(truths: tuple[Path, ...], cache: Path | None) -> None:
         click.echo(f"  IC error: median |.| {np.median(np.abs(ic)):.2f} fr, bias {ic.mean():+.2f}, s.d. {ic.std():.2f}; "
                    f"shin error: MAE {np.mean(np.abs(sh[ok])):.2f} deg, bias {sh[ok].mean():+.2f}, s.d. {sh[ok].std():.2f}; "
                    f"correlation {corr:+.2f}")
+        for side, label in ((r["near"], "near"), ({"left": "right", "right": "left"}[r["near"]], "far")):
+            k = np.array([x[0] == side for x in r["rows"]])
+            if k.any():
+                click.echo(f"  {label} foot ({side}, {k.sum()}): IC median |.| {np.median(np.abs(ic[k])):.2f} fr, "
+                           f"shin MAE {np.nanmean(np.abs(sh[k])):.2f} deg")
         click.echo("  per contact (foot phase: IC fr / shin deg): "
                    + " ".join(f"{f[0]}{p:.2f}:{i:+.2f}/{s:+.1f}" for f, p, i, s in r["rows"]))
 

@@ -16,7 +16,9 @@ clips break each assumption on purpose, with exact world-frame truth:
   the bone line at 1.0, 3.4 at 1.5), except one control with the bundled capsules;
 * one runner swings into contact along real runners' median thigh and knee curves
   (``GaitParams.late_swing``) instead of the keyframed swing, whose thigh retraction into
-  contact turns the shank ~17 deg over the last 4 % of the stride (real: ~2 deg);
+  contact turns the shank ~17 deg over the last 4 % of the stride (real: ~2 deg), and two
+  follow ONE real runner's curves (``population_runner``) with the belt at 2.8 m/s and the
+  hip's fall stopped at touch (``belt_speed_m_s``, ``hip_stance_speed_m_s``);
 * a door frame, rack posts and a wall corner stand behind the treadmill, and two clips
   are filmed through a rolled / pitched camera (truth angles stay from the true vertical).
 
@@ -53,6 +55,12 @@ SCENE = SceneConfig(calf=1.0, structures=True)
 OTHER_LOOK = dict(shirt=(40, 120, 60), shorts=(20, 20, 20), wall_top=(226, 214, 196), skin=(150, 105, 80),
                   hair=(20, 16, 12))
 
+#: One real runner's late swing at its own timing (heel lead is the runner's), the belt at
+#: 2.8 m/s (the hip then takes off higher than it lands and the sole comes down steadily) and
+#: the impact stopping the hip's fall (the shank turns at the real rate through touch).
+REAL_RUNNER = dict(heel_lead_s=None, shank_rate_ic_deg_per_pct=None, late_swing=True, belt_speed_m_s=2.8,
+                   hip_stance_speed_m_s=0.0)
+
 #: name -> (gait, scene, camera or None, what it tests)
 RUNNERS: dict[str, tuple[GaitParams, SceneConfig, CameraTilt | None, str]] = {
     "late_lead25_30fps": (replace(BASE, heel_lead_s=0.025, shank_rate_ic_deg_per_pct=None, fps=30.0), SCENE, None,
@@ -79,6 +87,15 @@ RUNNERS: dict[str, tuple[GaitParams, SceneConfig, CameraTilt | None, str]] = {
     "real_swing_lead25_60fps": (replace(BASE, heel_lead_s=0.025, late_swing=True), SCENE, None,
                                 "swing into contact from real runners' median thigh and knee curves "
                                 "(runform.synth.late_swing): the shank nearly still at touch, heel lead 25 ms"),
+    "real_runner_heel_strike_30fps": (
+        replace(BASE, cadence_spm=160, shin_angle_ic_deg=14.0, foot_strike_angle_ic_deg=18.0, knee_flexion_ic_deg=11.0,
+                trunk_lean_deg=4.0, lean_from_waist=True, duty_factor=0.38, seed=3, fps=30.0, **REAL_RUNNER,
+                population_runner=27),
+        SCENE, None, "overstrider moving like one real runner (RBDS001 L: its own late swing, heel lead ~21 ms), "
+                     "belt 2.8 m/s, the hip's fall stopped at touch: shank -2.0 deg/% through it"),
+    "real_runner_midfoot_60fps": (replace(BASE, **REAL_RUNNER, population_runner=101), SCENE, None,
+                                  "relaxed runner moving like one real runner (RIC100769 L, heel lead ~26 ms), "
+                                  "belt 2.8 m/s, the hip's fall stopped at touch"),
     "roll_plus5_30fps": (replace(BASE, fps=30.0), SCENE, CameraTilt(roll_deg=5.0),
                          "camera rolled +5 deg (true verticals lean top-left), level pitch"),
     "roll_minus5_pitch8_60fps": (BASE, SCENE, CameraTilt(roll_deg=-5.0, pitch_deg=8.0),
