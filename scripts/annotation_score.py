@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: The annotation's fitted vanishing point of scene verticals, as its camera block words it.
-_VANISHING_POINT = re.compile(r"vanishing point at about \(x=(-?[\d.]+), y=(-?[\d.]+)\)")
+#: The annotation's fitted vanishing point of scene verticals, as its camera block words it
+#: ("... vanishing point at about (x=233, y=-3977) px ...").
+_VANISHING_POINT = re.compile(r"vanishing point[^(]{0,40}\(\s*x\s*=\s*(-?[\d.]+)\s*,\s*y\s*=\s*(-?[\d.]+)\s*\)")
 
 
 @dataclass(frozen=True)
@@ -54,31 +55,55 @@ class ContactScore:
 
 
 def vanishing_point(truth: dict) -> np.ndarray | None:
-    """The annotation's vertical vanishing point (x, y) in pixels, or None when it gives none."""
-    m = _VANISHING_POINT.search(str((truth.get("camera") or {}).get("pitch", "")))
-    return np.array([float(m.group(1)), float(m.group(2))]) if m else None
+    """The annotation's vertical vanishing point (x, y) in pixels, or None when it gives none.
+
+    Read from a numeric ``camera.vanishing_point_px`` ([x, y]) or from the camera block's words.
+    """
+    camera = truth.get("camera") or {}
+    vp = camera.get("vanishing_point_px")
+    if isinstance(vp, (list, tuple)) and len(vp) == 2:
+        return np.array([float(vp[0]), float(vp[1])])
+    for text in camera.values():
+        m = _VANISHING_POINT.search(text) if isinstance(text, str) else None
+        if m:
+            return np.array([float(m.group(1)), float(m.group(2))])
+    return None
 
 
-def heel_ahead_true(points: dict, vp: np.ndarray | None, direction: float) -> float:
-    """Heel ahead of the hip (px, + ahead) at right angles to the true vertical through the hip.
+def true_up(truth: dict, at: np.ndarray) -> np.ndarray:
+    """Unit vector (image pixels, y down) of the true vertical, pointing up, at pixel ``at``.
+
+    Toward the annotation's vanishing point of verticals (the phone is pitched: verticals
+    converge); without one, image vertical turned by its ``roll_deg_at_image_centre`` (+ = the
+    verticals lean bottom-to-the-right, as the annotation words it); else image vertical.
+    """
+    vp = vanishing_point(truth)
+    if vp is not None:
+        d = vp - np.asarray(at, float)
+        return d / np.linalg.norm(d)
+    roll = (truth.get("camera") or {}).get("roll_deg_at_image_centre")
+    r = np.radians(float(roll)) if isinstance(roll, (int, float)) else 0.0
+    return np.array([-np.sin(r), -np.cos(r)])
+
+
+def heel_ahead_true(points: dict, up: np.ndarray, direction: float) -> float:
+    """Heel ahead of the hip (px, + ahead) at right angles to the true vertical ``up`` at the hip.
 
     runform measures heel ahead of hip along the true horizontal (its keypoints are levelled to
     the true vertical at the runner), while the annotation's ``heel_ahead_of_hip_px`` is along
-    image x. The true vertical through the hip is the line from the hip to the annotation's own
-    vanishing point of scene verticals (the phone is pitched: verticals converge); without one,
-    image vertical.
+    image x: on a phone pitched and rolled by a few degrees the two differ by several % leg.
     """
     heel, hip = np.asarray(points["heel"], float), np.asarray(points["hip"], float)
-    up = np.array([0.0, -1.0]) if vp is None else (vp - hip) / np.linalg.norm(vp - hip)
     across = np.array([-up[1], up[0]])  # x-positive unit vector at right angles to the vertical
     return float(direction * (heel - hip) @ across)
 
 
-def _truth_heel_ahead(contact: dict, vp: np.ndarray | None, direction: float) -> float:
+def _truth_heel_ahead(contact: dict, truth: dict, direction: float) -> float:
     """Heel ahead of hip (px) at the annotated sub-frame touch instant, interpolated between the
     annotated frames (the heel moves ~25-30 px a frame against the hip at touch on this 30 fps clip)."""
     frames = sorted(int(k) for k in contact["points"])
-    values = [heel_ahead_true(contact["points"][str(k)], vp, direction) for k in frames]
+    values = [heel_ahead_true(p, true_up(truth, p["hip"]), direction)
+              for p in (contact["points"][str(k)] for k in frames)]
     return float(np.interp(contact["ic_subframe"], frames, values))
 
 
@@ -96,7 +121,6 @@ def score_contacts(analysis, truth: dict) -> ContactScore:
     leg = float(analysis.geometry.leg_length)
     detected = [(s["foot"], (s["ic_time_s"] - t0) * fps, s) for s in analysis.contacts]
     step = np.median(np.diff(sorted(c["ic_subframe"] for c in truth["contacts"])))
-    vp = vanishing_point(truth)
     direction = -1.0 if truth.get("running_direction") == "left" else 1.0
     used, errs, shin, heel_t, heel_img, heel_m, strike = set(), [], [], [], [], [], []
     for c in truth["contacts"]:
@@ -116,7 +140,7 @@ def score_contacts(analysis, truth: dict) -> ContactScore:
         if s.get("shin_angle_ic_deg") is not None:
             shin.append(s["shin_angle_ic_deg"] - derived["shin_angle_vs_local_true_vertical_deg"][ic])
         heel_img.append(100.0 * derived["heel_ahead_of_hip_px"][ic] / leg)
-        heel_t.append(100.0 * _truth_heel_ahead(c, vp, direction) / leg)
+        heel_t.append(100.0 * _truth_heel_ahead(c, truth, direction) / leg)
         if s.get("overstride_pct_leg") is not None:
             heel_m.append(s["overstride_pct_leg"])
         if c.get("foot_strike") and s.get("foot_strike"):
