@@ -147,10 +147,10 @@ class LegModel:
                 # IC): a pinned heel under a hip still falling at w flexes the knee 4-5 times as
                 # fast as real runners' +1.8 deg/% after IC (RBDS/RIC), turning the shank as fast.
                 ws = w if hip_stance_speed is None else hip_stance_speed
-                stance_hip = CubicHermiteSpline([0.0, 0.45 * duty, duty], [self.y_ic, y_min, y_to],
-                                                np.array([-ws, 0.0, u]) * stride_s)
-                flight_hip = CubicHermiteSpline([duty, 0.5], [y_to, self.y_ic], np.array([u, -w]) * stride_s)
-                self._hip_y = lambda ph: np.where(ph < duty, stance_hip(ph), flight_hip(ph))
+                self._stance_hip = CubicHermiteSpline([0.0, 0.45 * duty, duty], [self.y_ic, y_min, y_to],
+                                                      np.array([-ws, 0.0, u]) * stride_s)
+                self._flight_hip = CubicHermiteSpline([duty, 0.5], [y_to, self.y_ic], np.array([u, -w]) * stride_s)
+                self._hip_y = self._ballistic_hip_y
                 self.hip_landing, self.hip_takeoff = w, u
         else:
             self._hip_y = PchipInterpolator(kk, np.tile(vals, 5))
@@ -276,6 +276,10 @@ class LegModel:
         _, _, _, (ax, ay) = self._foot_stance(np.array([s]))
         d2 = self.T ** 2 + self.S ** 2 + 2 * self.T * self.S * np.cos(knee)
         return float(ay[0] + np.sqrt(max(d2 - ax[0] ** 2, 1e-6)))
+
+    def _ballistic_hip_y(self, step_phase):
+        """Hip height over the step phase in [0, 0.5) with a ballistic flight (``belt_speed``)."""
+        return np.where(step_phase < self.duty, self._stance_hip(step_phase), self._flight_hip(step_phase))
 
     def hip_y(self, step_phase):
         return self._hip_y(np.mod(step_phase, 0.5))
