@@ -142,8 +142,10 @@ def late_swing_angles(u, *, stride_s: float, swing_s: float, stretch: float, thi
     th_peak = thigh_ic + r(c.thigh_rel_deg[c.thigh_peak_row - 60])
     th = np.where(u >= u_th, thigh_ic + r(np.interp(row, ROWS, c.thigh_rel_deg)), _ease(u, u_th, thigh_to, th_peak))
     gain = (knee_peak - knee_ic) / r(c.knee_rel_deg[c.knee_peak_row - 60])
+    # The knee flexes at its fastest at toe-off (real: ~6 deg/% of the stride), lifting the toe
+    # off the belt at once; a zero-slope start left it skimming the belt for ~50 ms.
     kn = np.where(u >= u_kn, knee_ic + gain * r(np.interp(row, ROWS, c.knee_rel_deg)),
-                  _ease(u, u_kn, knee_to, knee_peak))
+                  _ease_out(u, u_kn, knee_to, knee_peak))
     return th, kn
 
 
@@ -151,6 +153,12 @@ def _ease(u, u_end, start, end):
     """Cosine from ``start`` at u = 0 to ``end`` at ``u_end`` (zero slope at both ends)."""
     w = np.clip(u / u_end, 0.0, 1.0)
     return start + (end - start) * 0.5 * (1.0 - np.cos(np.pi * w))
+
+
+def _ease_out(u, u_end, start, end):
+    """Quarter sine from ``start`` at u = 0 (at its fastest) to ``end`` at ``u_end`` (zero slope)."""
+    w = np.clip(u / u_end, 0.0, 1.0)
+    return start + (end - start) * np.sin(0.5 * np.pi * w)
 
 
 def late_swing_pitch(u, swing_pitch, *, stride_s: float, swing_s: float, stretch: float, pitch_ic: float,
