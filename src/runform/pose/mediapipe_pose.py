@@ -18,6 +18,7 @@ from runform.errors import NoRunnerFound
 from runform.io.prefetch import prefetch
 from runform.io.video import iter_frames, probe_video
 from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints
+from runform.pose.roi_mask import RoiMask, open_roi_pose, roi_mask_of
 from runform.pose.runner import RunnerConfig, RunnerCrops, follow_runner
 from runform.pose.silhouette import SilhouetteConfig, silhouette_points
 
@@ -111,35 +112,61 @@ def _landmarks_to_row(landmarks, width: int, height: int) -> tuple[np.ndarray, n
     return xy, np.clip(conf, 0.0, 1.0)
 
 
-def _add_silhouette(xy: np.ndarray, conf: np.ndarray, mask: np.ndarray, config: SilhouetteConfig,
+def _add_silhouette(xy: np.ndarray, conf: np.ndarray, mask: RoiMask, config: SilhouetteConfig,
                     mask_scale: float = 1.0) -> None:
     """Fill one frame's silhouette keypoints in place; confidence is that of the landmarks seeding them.
 
     ``mask_scale`` is the mask's size over the frame's (< 1 when pose ran on a scaled-down frame):
     the seeds are scaled to the mask and the points found scaled back to full-resolution pixels.
+    The mask is warped onto the legs' window only (:func:`_legs_window`).
     """
     seeds_xy = xy if mask_scale == 1.0 else xy * mask_scale
-    for name, point in silhouette_points(mask, seeds_xy, config).items():
+    box = _legs_window(seeds_xy, mask.size, config)
+    if box is None:
+        return
+    origin = np.array(box[:2], dtype=float)
+    for name, point in silhouette_points(mask.window(*box), seeds_xy - origin, config).items():
         if not np.all(np.isfinite(point)):
             continue
         side, part = name.split("_", 1)
         seeds = ("heel", "toe") if part in ("sole", "heel_silhouette") else ("knee", "ankle")
-        xy[INDEX[name]] = point / mask_scale
+        xy[INDEX[name]] = (point + origin) / mask_scale
         conf[INDEX[name]] = min(conf[INDEX[f"{side}_{j}"]] for j in seeds)
 
 
-def open_pose_model(config: PoseConfig):
-    """A MediaPipe Pose instance (a context manager) for one run of consecutive frames."""
-    import mediapipe as mp  # slow import; keep it out of module import
+_LEG_POINTS = np.array([INDEX[f"{s}_{j}"] for s in ("left", "right") for j in ("knee", "ankle", "heel", "toe")])
 
-    return mp.solutions.pose.Pose(
-        static_image_mode=False,
+
+def _legs_window(xy: np.ndarray, size: tuple[int, int], config: SilhouetteConfig) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) in pixels holding every pixel the silhouette searches of both legs read.
+
+    The searches reach ``half_width`` of a shank length across the shank and ``2 * foot_margin``
+    below the foot (:mod:`runform.pose.silhouette`); two pixels more for the interpolation.
+    None when the legs' landmarks are missing.
+    """
+    legs = xy[_LEG_POINTS]
+    if not np.all(np.isfinite(legs)):
+        return None
+    shank = max(float(np.linalg.norm(legs[0] - legs[1])), float(np.linalg.norm(legs[4] - legs[5])))
+    reach = max(config.half_width, 2.0 * config.foot_margin) * shank + 2.0
+    (x0, y0), (x1, y1) = legs.min(axis=0) - reach, legs.max(axis=0) + reach
+    x0, y0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
+    x1, y1 = min(size[0], int(np.ceil(x1))), min(size[1], int(np.ceil(y1)))
+    return (x0, y0, x1, y1) if x1 - x0 >= 2 and y1 - y0 >= 2 else None
+
+
+def open_pose_model(config: PoseConfig):
+    """A MediaPipe Pose instance (a context manager) for one run of consecutive frames.
+
+    MediaPipe's own graph and models, with the person mask left at the network's size
+    (:mod:`runform.pose.roi_mask`): the silhouette reads it on the legs only.
+    """
+    return open_roi_pose(
         model_complexity=config.model_complexity,
         smooth_landmarks=config.smooth_landmarks,
         # The mask comes from the same network pass as the landmarks; unsmoothed, so a
         # foot's touchdown is not blurred across frames.
         enable_segmentation=config.silhouette.enabled,
-        smooth_segmentation=False,
         min_detection_confidence=config.min_detection_confidence,
         min_tracking_confidence=config.min_tracking_confidence,
     )
@@ -165,33 +192,25 @@ def detect_frame(pose, image: np.ndarray, full_size: tuple[int, int], config: Po
     -------
     (xy, confidence, mask) or None
         ``xy`` (K, 2) full-resolution pixels with the silhouette points filled in,
-        ``confidence`` (K,), and the person mask at ``image``'s size (None without silhouette;
-        zero outside ``box``).
+        ``confidence`` (K,), and the person mask of ``image``
+        (:class:`runform.pose.roi_mask.RoiMask`; None without silhouette; zero outside ``box``).
     """
     scale = image.shape[1] / full_size[0]
     x0, y0, x1, y1 = (0, 0, image.shape[1], image.shape[0]) if box is None else \
         (int(round(v * scale)) for v in box)
     result = pose.process(image if box is None else np.ascontiguousarray(image[y0:y1, x0:x1]))
-    mask = result.segmentation_mask if config.silhouette.enabled else None
     if result.pose_landmarks is None:
         return None
+    mask = roi_mask_of(result, (x1 - x0, y1 - y0)) if config.silhouette.enabled else None
     crop_size = full_size if box is None else ((x1 - x0) / scale, (y1 - y0) / scale)
     xy, conf = _landmarks_to_row(result.pose_landmarks.landmark, *crop_size)
     if mask is not None:
         _add_silhouette(xy, conf, mask, config.silhouette, scale)
     if box is not None:
         xy += (x0 / scale, y0 / scale)
-        mask = _full_mask(mask, (x0, y0, x1, y1), image.shape[:2])
+        if mask is not None:  # the crop's mask placed in the whole image (zero outside the crop)
+            mask = mask.moved(x0, y0, (image.shape[1], image.shape[0]), (x0, y0, x1, y1))
     return xy, conf, mask
-
-
-def _full_mask(mask, box, shape: tuple[int, int]):
-    """A crop's person mask placed in a mask of the whole image (zero outside the crop)."""
-    if mask is None:
-        return None
-    full = np.zeros(shape, dtype=mask.dtype)
-    full[box[1]:box[3], box[0]:box[2]] = mask
-    return full
 
 
 @dataclass(frozen=True)
@@ -267,12 +286,13 @@ def pose_span(path, capture_fps: float | None, config: PoseConfig, clip_frames: 
                 conf = np.concatenate([conf, np.zeros_like(conf)])
                 times = np.concatenate([times, np.empty_like(times)])
                 cap *= 2
+            person = None
             if found is not None:
-                xy[n], conf[n], mask = found
+                xy[n], conf[n], person = found
                 detected += 1
-            else:
-                mask = None
-            background.add(first_index + n, image, mask, full_size=size)
+            # The mask is warped onto the whole frame only for the few frames the background samples.
+            whole = person.full() if person is not None and background.wants(first_index + n) else None
+            background.add(first_index + n, image, whole, full_size=size)
             times[n] = t
             n += 1
             if tick is not None:

@@ -1,0 +1,169 @@
+"""MediaPipe Pose with its person mask left at the network's resolution.
+
+MediaPipe Pose (``enable_segmentation``) predicts the person mask on the 256 x 256 crop it
+runs the network on, then warps it onto the whole input image: at 1080 x 1920 that warp (and
+the full-frame float copy handed to Python) costs about 10 ms of wall time a frame on the gym
+clip, a third of the pose pass, although the silhouette points
+(:mod:`runform.pose.silhouette`) read only the legs. :func:`open_roi_pose` runs the same
+graph (MediaPipe's own ``pose_landmark_cpu``, expanded; same models, same options, the
+landmarks bit for bit those of ``mp.solutions.pose.Pose``) without that last warp: it returns
+the network-sized mask with the affine map from its pixels to the image's, and
+:class:`RoiMask` warps only the window asked for, with OpenCV's ``warpAffine`` as MediaPipe's
+``WarpAffineCalculator`` does (same interpolation and zero border; on the gym clip the two
+masks differ by at most 1/32 in under 0.01 % of pixels, OpenCV's fixed-point rounding of
+the coordinates).
+
+Coordinates are pixels of the image given to MediaPipe, x right, y down.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["RoiMask", "open_roi_pose", "roi_affine", "roi_mask_of"]
+
+#: Nodes of the expanded graph that warp the mask onto the image and filter it over time
+#: (``smooth_segmentation``, which runform keeps off).
+_MASK_TO_IMAGE = (
+    "poselandmarkbyroicpu__poselandmarksandsegmentationinverseprojection__WarpAffineCalculator",
+    "poselandmarkbyroicpu__poselandmarksandsegmentationinverseprojection__InverseMatrixCalculator",
+    "posesegmentationfiltering__PreviousLoopbackCalculator",
+    "posesegmentationfiltering__GateCalculator",
+    "posesegmentationfiltering__SegmentationSmoothingCalculator",
+)
+_ROI_MASK_STREAM = "poselandmarkbyroicpu__roi_segmentation_mask"
+
+
+@dataclass(frozen=True)
+class RoiMask:
+    """MediaPipe's person mask on the network's crop, and where that crop lies in the image.
+
+    Attributes
+    ----------
+    mask : ndarray, shape (S, S), float32
+        Person probability (0-1) on the network's square crop.
+    affine : ndarray, shape (2, 3)
+        Maps a mask pixel (column, row, 1) to image pixels (x, y).
+    size : tuple of int
+        (width, height) of the image the mask belongs to.
+    clip : tuple of int or None
+        (x0, y0, x1, y1): the mask is zero outside this box (the crop pose ran on).
+    """
+
+    mask: np.ndarray
+    affine: np.ndarray
+    size: tuple[int, int]
+    clip: tuple[int, int, int, int] | None = None
+
+    def window(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+        """The mask in image pixels ``x0 <= x < x1``, ``y0 <= y < y1`` (shape (y1 - y0, x1 - x0)), zero outside the crop."""
+        import cv2
+
+        shifted = self.affine.copy()
+        shifted[:, 2] -= (x0, y0)
+        out = cv2.warpAffine(self.mask, shifted, (max(0, x1 - x0), max(0, y1 - y0)), flags=cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        if self.clip is not None:
+            cx0, cy0, cx1, cy1 = (v - o for v, o in zip(self.clip, (x0, y0, x0, y0)))
+            keep = np.zeros(out.shape, bool)
+            keep[max(cy0, 0):max(cy1, 0), max(cx0, 0):max(cx1, 0)] = True
+            out[~keep] = 0.0
+        return out
+
+    def full(self) -> np.ndarray:
+        """The mask over the whole image, as ``mp.solutions.pose`` returns it."""
+        return self.window(0, 0, *self.size)
+
+    def moved(self, dx: float, dy: float, size: tuple[int, int], clip: tuple[int, int, int, int]) -> "RoiMask":
+        """The same mask in a larger image in which this one's origin lies at (dx, dy)."""
+        affine = self.affine.copy()
+        affine[:, 2] += (dx, dy)
+        return RoiMask(self.mask, affine, size, clip)
+
+
+def roi_affine(rect, width: int, height: int, side: int) -> np.ndarray:
+    """The (2, 3) map from the network crop's pixels to the image's.
+
+    ``rect`` is the crop MediaPipe took (a ``NormalizedRect``: centre, size in image fractions,
+    rotation in radians, clockwise on screen), padded to a square as its ``ImageToTensor``
+    calculator does with ``keep_aspect_ratio``; ``side`` is the mask's side in pixels. Like
+    ``WarpAffineCalculator`` (its OpenCV-compatible mode) pixel (0, 0) of the mask maps to the
+    crop's corner, not half a pixel in.
+    """
+    cx, cy = rect.x_center * width, rect.y_center * height
+    s = max(rect.width * width, rect.height * height)
+    c, sn = np.cos(rect.rotation), np.sin(rect.rotation)
+    rot = np.array([[c, -sn], [sn, c]])
+    return np.hstack([rot * (s / side), (np.array([cx, cy]) - rot @ np.array([s / 2, s / 2]))[:, None]])
+
+
+@lru_cache(maxsize=1)
+def _graph_bytes() -> bytes:
+    """MediaPipe's pose graph, expanded, with the mask taken before it is warped onto the image."""
+    import mediapipe
+    from mediapipe.framework import calculator_pb2
+    from mediapipe.python._framework_bindings import validated_graph_config
+
+    path = os.path.join(os.path.dirname(mediapipe.__file__), "modules", "pose_landmark", "pose_landmark_cpu.binarypb")
+    expanded = validated_graph_config.ValidatedGraphConfig()
+    expanded.initialize(binary_graph_path=path)
+    graph = calculator_pb2.CalculatorGraphConfig()
+    graph.ParseFromString(expanded.binary_config)  # binary: keeps option extensions Python has no classes for
+    nodes = [n for n in graph.node if n.name not in _MASK_TO_IMAGE and n.calculator != "FromImageCalculator"]
+    del graph.node[:]
+    graph.node.extend(nodes)
+    node = graph.node.add()
+    node.calculator = "FromImageCalculator"
+    node.input_stream.append(f"IMAGE:{_ROI_MASK_STREAM}")
+    node.output_stream.append("IMAGE_CPU:roi_mask")
+    outputs = [s for s in graph.output_stream if not s.startswith("SEGMENTATION_MASK:")]
+    del graph.output_stream[:]
+    graph.output_stream.extend(outputs + ["ROI_MASK:roi_mask", "ROI:pose_rect"])
+    sides = [s for s in graph.input_side_packet if not s.startswith("SMOOTH_SEGMENTATION:")]
+    del graph.input_side_packet[:]
+    graph.input_side_packet.extend(sides)
+    return graph.SerializeToString()
+
+
+def open_roi_pose(model_complexity: int, smooth_landmarks: bool, enable_segmentation: bool,
+                  min_detection_confidence: float, min_tracking_confidence: float):
+    """A MediaPipe Pose instance for video (tracking) whose results carry ``roi_mask`` and ``pose_rect``.
+
+    Settings as ``mp.solutions.pose.Pose`` (``static_image_mode=False``,
+    ``smooth_segmentation=False``). ``process(image)`` returns ``pose_landmarks`` as that
+    class does; use :func:`roi_mask_of` for the mask. A context manager.
+    """
+    from mediapipe.framework import calculator_pb2
+    from mediapipe.python.solution_base import SolutionBase
+
+    graph = calculator_pb2.CalculatorGraphConfig()
+    graph.ParseFromString(_graph_bytes())
+
+    class _RoiPose(SolutionBase):
+        def process(self, image: np.ndarray):
+            return super().process(input_data={"image": image})
+
+    return _RoiPose(
+        graph_config=graph,
+        side_inputs={"model_complexity": model_complexity, "smooth_landmarks": smooth_landmarks,
+                     "enable_segmentation": enable_segmentation, "use_prev_landmarks": True},
+        calculator_params={
+            "posedetectioncpu__TensorsToDetectionsCalculator.min_score_thresh": min_detection_confidence,
+            "poselandmarkbyroicpu__tensorstoposelandmarksandsegmentation__ThresholdingCalculator.threshold":
+                min_tracking_confidence,
+        },
+        outputs=["pose_landmarks", "roi_mask", "pose_rect"])
+
+
+def roi_mask_of(result, size: tuple[int, int]) -> RoiMask | None:
+    """The :class:`RoiMask` of one ``process`` result on an image of ``size`` (width, height); None without one."""
+    mask, rect = result.roi_mask, result.pose_rect
+    if mask is None or rect is None:
+        return None
+    # A copy (256 KB): the view lives in MediaPipe's packet, which the next frame reuses.
+    mask = np.array(mask.reshape(mask.shape[:2]), dtype=np.float32)
+    return RoiMask(mask, roi_affine(rect, size[0], size[1], mask.shape[0]), (int(size[0]), int(size[1])))
