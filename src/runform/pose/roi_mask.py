@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["RoiMask", "open_roi_pose", "roi_affine", "roi_mask_of"]
+__all__ = ["RoiMask", "open_roi_pose", "roi_affine", "roi_mask_of", "preload_graph_runner"]
 
 #: Nodes of the expanded graph that warp the mask onto the image and filter it over time
 #: (``smooth_segmentation``, which runform keeps off).
@@ -101,14 +101,46 @@ def roi_affine(rect, width: int, height: int, side: int) -> np.ndarray:
     return np.hstack([rot * (s / side), (np.array([cx, cy]) - rot @ np.array([s / 2, s / 2]))[:, None]])
 
 
+def preload_graph_runner() -> None:
+    """Import MediaPipe's graph runner without the ``mediapipe`` package's ``__init__``.
+
+    That ``__init__`` imports every solution, their drawing helpers (matplotlib) and the tasks
+    API (audio included): about 0.7 s of CPU on an idle machine, of which a pose worker process
+    needs none. The calculators' option messages are imported instead (0.1 s): without them the
+    graph's options would be dropped when :func:`_graph_bytes` parses it. Only for processes
+    that run nothing but :func:`open_roi_pose` (the pose workers of
+    :mod:`runform.pose.segments`): afterwards ``mediapipe.solutions`` is missing there.
+    """
+    import importlib
+    import importlib.util
+    import sys
+
+    if "mediapipe" in sys.modules:
+        return
+    spec = importlib.util.find_spec("mediapipe")
+    if spec is None:
+        return
+    sys.modules["mediapipe"] = importlib.util.module_from_spec(spec)  # the package, its __init__ not run
+    import mediapipe.python.solution_base  # noqa: F401
+
+    root = spec.submodule_search_locations[0]
+    for folder in ("calculators", "modules", "framework"):
+        for here, _, files in os.walk(os.path.join(root, folder)):
+            for name in sorted(f for f in files if f.endswith("_pb2.py")):
+                rel = os.path.relpath(os.path.join(here, name[:-3]), root)
+                importlib.import_module("mediapipe." + rel.replace(os.sep, "."))
+
+
 @lru_cache(maxsize=1)
 def _graph_bytes() -> bytes:
     """MediaPipe's pose graph, expanded, with the mask taken before it is warped onto the image."""
-    import mediapipe
+    import importlib.util
+
     from mediapipe.framework import calculator_pb2
     from mediapipe.python._framework_bindings import validated_graph_config
 
-    path = os.path.join(os.path.dirname(mediapipe.__file__), "modules", "pose_landmark", "pose_landmark_cpu.binarypb")
+    root = importlib.util.find_spec("mediapipe").submodule_search_locations[0]
+    path = os.path.join(root, "modules", "pose_landmark", "pose_landmark_cpu.binarypb")
     expanded = validated_graph_config.ValidatedGraphConfig()
     expanded.initialize(binary_graph_path=path)
     graph = calculator_pb2.CalculatorGraphConfig()

@@ -298,7 +298,8 @@ def _scan(pose, path, step: int, point, config: RunnerConfig, max_frames: int | 
     size = None
     n = 0
     around: list[Box] = []
-    for n, (_, image) in enumerate(iter_frames(path, max_frames=max_frames), 1):
+    # Only the sampled frames are converted to RGB (the others are decoded: the next need them).
+    for n, (_, image) in enumerate(iter_frames(path, max_frames=max_frames, every=step), 1):
         if progress is not None:
             progress(n, 0)
         if (n - 1) % step:

@@ -16,10 +16,13 @@ the number of workers beyond one MediaPipe instance each.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
+import sys
 import time
+import types
 from dataclasses import dataclass
 from typing import Callable
 
@@ -115,6 +118,26 @@ _counters = None  # the worker's view of the shared progress counters
 def _init_worker(counters) -> None:
     global _counters
     _counters = counters
+    from runform.pose.roi_mask import preload_graph_runner
+
+    preload_graph_runner()
+
+
+@contextlib.contextmanager
+def _no_main_module():
+    """Start processes that do not import this program's ``__main__``.
+
+    A ``spawn``ed process first imports the parent's main module (the ``runform`` CLI, which
+    imports the whole analysis: scipy.signal and friends, ~1.5 s of CPU); a pose worker runs
+    only :func:`_run`, which imports what it needs. With a bare ``__main__`` (no spec, no file)
+    in place while the pool starts, multiprocessing has nothing to import.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _run(pose_span, path: str, capture_fps, config, segment: Segment, slot: int, clip_frames: int, crops=None):
@@ -159,7 +182,8 @@ def run_segments(pose_span: Callable, path, capture_fps: float | None, config, p
         counters[0] = n
         report()
 
-    pool = ctx.Pool(len(plan) - 1, initializer=_init_worker, initargs=(counters,))
+    with _no_main_module():
+        pool = ctx.Pool(len(plan) - 1, initializer=_init_worker, initargs=(counters,))
     ok = False
     try:
         pending = [pool.apply_async(_run, (pose_span, str(path), capture_fps, config, seg, i, clip_frames, crops))
