@@ -162,10 +162,10 @@ def _graph_bytes() -> bytes:
 
 
 def open_roi_pose(model_complexity: int, smooth_landmarks: bool, enable_segmentation: bool,
-                  min_detection_confidence: float, min_tracking_confidence: float):
-    """A MediaPipe Pose instance for video (tracking) whose results carry ``roi_mask`` and ``pose_rect``.
+                  min_detection_confidence: float, min_tracking_confidence: float, static: bool = False):
+    """A MediaPipe Pose instance whose results carry ``roi_mask`` and ``pose_rect``.
 
-    Settings as ``mp.solutions.pose.Pose`` (``static_image_mode=False``,
+    Settings as ``mp.solutions.pose.Pose`` (``static`` is its ``static_image_mode``;
     ``smooth_segmentation=False``). ``process(image)`` returns ``pose_landmarks`` as that
     class does; use :func:`roi_mask_of` for the mask. A context manager.
     """
@@ -181,8 +181,8 @@ def open_roi_pose(model_complexity: int, smooth_landmarks: bool, enable_segmenta
 
     return _RoiPose(
         graph_config=graph,
-        side_inputs={"model_complexity": model_complexity, "smooth_landmarks": smooth_landmarks,
-                     "enable_segmentation": enable_segmentation, "use_prev_landmarks": True},
+        side_inputs={"model_complexity": model_complexity, "smooth_landmarks": smooth_landmarks and not static,
+                     "enable_segmentation": enable_segmentation, "use_prev_landmarks": not static},
         calculator_params={
             "posedetectioncpu__TensorsToDetectionsCalculator.min_score_thresh": min_detection_confidence,
             "poselandmarkbyroicpu__tensorstoposelandmarksandsegmentation__ThresholdingCalculator.threshold":
