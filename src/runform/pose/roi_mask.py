@@ -36,6 +36,12 @@ _MASK_TO_IMAGE = (
     "posesegmentationfiltering__SegmentationSmoothingCalculator",
 )
 _ROI_MASK_STREAM = "poselandmarkbyroicpu__roi_segmentation_mask"
+#: Calculators whose options ``mp.solutions.pose`` runs without: ``import mediapipe`` does not
+#: import their option messages, so the Python solution API drops them when it parses the graph
+#: (MediaPipe 0.10.21), and MediaPipe Pose refines the landmarks with the default heatmap kernel
+#: and no visibility copy. runform's accuracy figures were measured so; a pose worker, which
+#: imports every option message (:func:`preload_graph_runner`), must not run a different graph.
+_OPTIONS_DROPPED_BY_SOLUTIONS = ("RefineLandmarksFromHeatmapCalculator", "VisibilityCopyCalculator")
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,8 @@ def preload_graph_runner() -> None:
     That ``__init__`` imports every solution, their drawing helpers (matplotlib) and the tasks
     API (audio included): about 0.7 s of CPU on an idle machine, of which a pose worker process
     needs none. The calculators' option messages are imported instead (0.1 s): without them the
-    graph's options would be dropped when :func:`_graph_bytes` parses it. Only for processes
+    graph's options would be dropped when :func:`_graph_bytes` parses it (those that
+    ``import mediapipe`` does lose are dropped there on purpose). Only for processes
     that run nothing but :func:`open_roi_pose` (the pose workers of
     :mod:`runform.pose.segments`): afterwards ``mediapipe.solutions`` is missing there.
     """
@@ -146,6 +153,9 @@ def _graph_bytes() -> bytes:
     graph = calculator_pb2.CalculatorGraphConfig()
     graph.ParseFromString(expanded.binary_config)  # binary: keeps option extensions Python has no classes for
     nodes = [n for n in graph.node if n.name not in _MASK_TO_IMAGE and n.calculator != "FromImageCalculator"]
+    for n in nodes:
+        if n.calculator in _OPTIONS_DROPPED_BY_SOLUTIONS:
+            n.ClearField("options")
     del graph.node[:]
     graph.node.extend(nodes)
     node = graph.node.add()
