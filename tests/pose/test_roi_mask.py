@@ -67,20 +67,27 @@ def test_same_landmarks_and_mask_as_mediapipe_pose():
 
 @pytest.mark.slow
 @pytest.mark.skipif(not GYM.is_file(), reason="shared test video absent")
-def test_worker_import_runs_the_same_pose_as_a_full_import():
-    """A pose worker's light import (every option message imported) runs the graph mp.solutions.pose runs.
+def test_light_import_runs_the_same_pose_as_a_full_import():
+    """The light import (no ``mediapipe.__init__``) runs the graph a full ``import mediapipe`` runs.
 
     ``import mediapipe`` leaves two calculators' option messages unimported, so the solution API
-    drops those options; a light import that kept them read other landmarks after each seam.
+    drops those options; a light import that imported them read other landmarks.
     """
-    code = ("import sys, numpy as np; from runform.pose.roi_mask import preload_graph_runner, open_roi_pose; "
-            "preload_graph_runner(); assert 'mediapipe.python.solutions' not in sys.modules; "
-            "from runform.io.video import iter_frames; p = open_roi_pose(1, False, True, 0.5, 0.5); "
-            f"r = [p.process(im).pose_landmarks for _, im in iter_frames({str(GYM)!r}, max_frames=4)]; "
-            "sys.stdout.write(repr([(q.x, q.y, q.visibility) for lm in r for q in lm.landmark]))")
-    light = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    import mediapipe  # noqa: F401  (the whole package, as in the main process)
+    def landmarks(first: str) -> str:
+        code = (f"import sys; {first}; from runform.pose.roi_mask import open_roi_pose; "
+                "from runform.io.video import iter_frames; p = open_roi_pose(1, False, True, 0.5, 0.5); "
+                f"r = [p.process(im).pose_landmarks for _, im in iter_frames({str(GYM)!r}, max_frames=4)]; "
+                "assert ('mediapipe.python.solutions' in sys.modules) == ('import mediapipe' in "
+                f"{first!r}); sys.stdout.write(repr([(q.x, q.y, q.visibility) for lm in r for q in lm.landmark]))")
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
 
-    with open_roi_pose(1, False, True, 0.5, 0.5) as pose:
-        full = [pose.process(im).pose_landmarks for _, im in iter_frames(GYM, max_frames=4)]
-    assert light == repr([(q.x, q.y, q.visibility) for lm in full for q in lm.landmark])
+    assert landmarks("pass") == landmarks("import mediapipe")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not GYM.is_file(), reason="shared test video absent")
+def test_mediapipe_solutions_still_work_after_the_light_import():
+    code = ("from runform.pose.roi_mask import preload_graph_runner; preload_graph_runner(); "
+            "import mediapipe as mp; from mediapipe import solutions; "
+            "assert solutions is mp.solutions and mp.solutions.pose.Pose and mp.__version__")
+    subprocess.run([sys.executable, "-c", code], check=True)

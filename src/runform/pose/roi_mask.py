@@ -39,9 +39,31 @@ _ROI_MASK_STREAM = "poselandmarkbyroicpu__roi_segmentation_mask"
 #: Calculators whose options ``mp.solutions.pose`` runs without: ``import mediapipe`` does not
 #: import their option messages, so the Python solution API drops them when it parses the graph
 #: (MediaPipe 0.10.21), and MediaPipe Pose refines the landmarks with the default heatmap kernel
-#: and no visibility copy. runform's accuracy figures were measured so; a pose worker, which
-#: imports every option message (:func:`preload_graph_runner`), must not run a different graph.
+#: and no visibility copy. runform's accuracy figures were measured so; cleared here, they stay
+#: so whichever option messages this process has imported.
 _OPTIONS_DROPPED_BY_SOLUTIONS = ("RefineLandmarksFromHeatmapCalculator", "VisibilityCopyCalculator")
+#: The option messages ``import mediapipe`` imports besides those of ``solution_base`` (its
+#: tasks API aside), MediaPipe 0.10.21: a light import imports exactly these, so MediaPipe parses
+#: the graph as ``mp.solutions.pose`` does (it drops the options of calculators whose messages
+#: are not imported, :data:`_OPTIONS_DROPPED_BY_SOLUTIONS`).
+_SOLUTIONS_OPTION_MESSAGES = (
+    "calculators.core.flow_limiter_calculator_pb2", "calculators.core.gate_calculator_pb2",
+    "calculators.core.split_vector_calculator_pb2", "calculators.image.warp_affine_calculator_pb2",
+    "calculators.tensor.image_to_tensor_calculator_pb2", "calculators.tensor.inference_calculator_pb2",
+    "calculators.tensor.tensors_to_classification_calculator_pb2",
+    "calculators.tensor.tensors_to_floats_calculator_pb2", "calculators.tensor.tensors_to_landmarks_calculator_pb2",
+    "calculators.tensor.tensors_to_segmentation_calculator_pb2", "calculators.tflite.ssd_anchors_calculator_pb2",
+    "calculators.util.association_calculator_pb2", "calculators.util.collection_has_min_size_calculator_pb2",
+    "calculators.util.detection_label_id_to_text_calculator_pb2",
+    "calculators.util.detections_to_rects_calculator_pb2", "calculators.util.landmark_projection_calculator_pb2",
+    "calculators.util.landmarks_refinement_calculator_pb2", "calculators.util.local_file_contents_calculator_pb2",
+    "calculators.util.non_max_suppression_calculator_pb2", "calculators.util.rect_transformation_calculator_pb2",
+    "calculators.util.visibility_smoothing_calculator_pb2", "framework.formats.object_detection.anchor_pb2",
+    "framework.tool.switch_container_pb2", "gpu.gpu_origin_pb2", "modules.face_detection.face_detection_pb2",
+    "modules.holistic_landmark.calculators.roi_tracking_calculator_pb2",
+    "modules.objectron.calculators.frame_annotation_to_rect_calculator_pb2", "util.color_pb2", "util.label_map_pb2",
+    "util.render_data_pb2",
+)
 
 
 @dataclass(frozen=True)
@@ -112,11 +134,13 @@ def preload_graph_runner() -> None:
 
     That ``__init__`` imports every solution, their drawing helpers (matplotlib) and the tasks
     API (audio included): about 0.7 s of CPU on an idle machine, of which a pose worker process
-    needs none. The calculators' option messages are imported instead (0.1 s): without them the
-    graph's options would be dropped when :func:`_graph_bytes` parses it (those that
-    ``import mediapipe`` does lose are dropped there on purpose). Only for processes
-    that run nothing but :func:`open_roi_pose` (the pose workers of
-    :mod:`runform.pose.segments`): afterwards ``mediapipe.solutions`` is missing there.
+    needs none. The calculators' option messages it imports are imported instead
+    (:data:`_SOLUTIONS_OPTION_MESSAGES`, 0.1 s): without them the graph's options would be
+    dropped when it is parsed, with more of them the graph would keep options
+    ``mp.solutions.pose`` runs without. The package's ``__init__``
+    runs after all the first time anything reads an attribute it would have set
+    (``mp.solutions``, ``mp.tasks``...), so code in the same process that uses MediaPipe's
+    solutions still finds them.
     """
     import importlib
     import importlib.util
@@ -127,15 +151,19 @@ def preload_graph_runner() -> None:
     spec = importlib.util.find_spec("mediapipe")
     if spec is None:
         return
-    sys.modules["mediapipe"] = importlib.util.module_from_spec(spec)  # the package, its __init__ not run
+    package = importlib.util.module_from_spec(spec)  # the package, its __init__ not run
+
+    def finish(name: str):
+        del package.__dict__["__getattr__"]
+        spec.loader.exec_module(package)  # the __init__ after all, on first need
+        return getattr(package, name)
+
+    package.__getattr__ = finish
+    sys.modules["mediapipe"] = package
     import mediapipe.python.solution_base  # noqa: F401
 
-    root = spec.submodule_search_locations[0]
-    for folder in ("calculators", "modules", "framework"):
-        for here, _, files in os.walk(os.path.join(root, folder)):
-            for name in sorted(f for f in files if f.endswith("_pb2.py")):
-                rel = os.path.relpath(os.path.join(here, name[:-3]), root)
-                importlib.import_module("mediapipe." + rel.replace(os.sep, "."))
+    for name in _SOLUTIONS_OPTION_MESSAGES:
+        importlib.import_module("mediapipe." + name)
 
 
 @lru_cache(maxsize=1)
@@ -179,6 +207,7 @@ def open_roi_pose(model_complexity: int, smooth_landmarks: bool, enable_segmenta
     ``smooth_segmentation=False``). ``process(image)`` returns ``pose_landmarks`` as that
     class does; use :func:`roi_mask_of` for the mask. A context manager.
     """
+    preload_graph_runner()
     from mediapipe.framework import calculator_pb2
     from mediapipe.python.solution_base import SolutionBase
 
