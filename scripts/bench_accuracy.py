@@ -123,17 +123,33 @@ def pipeline_verdict(analysis) -> tuple[bool | None, str, float | None]:
     return flag, "rule", None
 
 
-def evaluate_sample(video: Path, truth: dict, cache_dir: Path | None = None) -> dict:
-    """Run the full pipeline on one sample video and compare every output with its truth."""
+def load_sample(truth_path: Path, cache: Path | None) -> tuple[dict, Path, Path | None]:
+    """A ``*.truth.json``'s truth, its video and the pose-cache folder for it (None: no cache)."""
+    truth = json.loads(truth_path.read_text())
+    video = truth_path.with_name(truth["video"])
+    cache_dir = None
+    if cache is not None:
+        cache_dir = cache / video.stem
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    return truth, video, cache_dir
+
+
+def analyze_and_match(video: Path, truth: dict, cache_dir: Path | None = None):
+    """Run the pipeline; return (keypoints, analysis, detected contacts on the video clock, matched pairs)."""
     kp, info = load_keypoints(video, AnalysisConfig(), cache_dir=cache_dir)
     analysis = analyze_keypoints(kp, info)
-    fps = float(truth["fps"])
-    step_s = 60.0 / float(truth["cadence_spm"])
     t0 = float(kp.time_s[0]) if len(kp) else 0.0  # decoded clock starts at the first frame
     strides = [{**s, "ic_time_s": None if s.get("ic_time_s") is None else s["ic_time_s"] + t0,
                 "to_time_s": None if s.get("to_time_s") is None else s["to_time_s"] + t0}
                for s in analysis.contacts]
-    pairs = match_stances(strides, truth["stances"], min(0.1, 0.3 * step_s))
+    step_s = 60.0 / float(truth["cadence_spm"])
+    return kp, analysis, strides, match_stances(strides, truth["stances"], min(0.1, 0.3 * step_s))
+
+
+def evaluate_sample(video: Path, truth: dict, cache_dir: Path | None = None) -> dict:
+    """Run the full pipeline on one sample video and compare every output with its truth."""
+    kp, analysis, strides, pairs = analyze_and_match(video, truth, cache_dir)
+    fps = float(truth["fps"])
     ic_err = [1000 * (d["ic_time_s"] - t["ic_time_s"]) for t, d in pairs]
     to_err = [1000 * (d["to_time_s"] - t["to_time_s"]) for t, d in pairs if d.get("to_time_s") is not None]
     metrics = {m: _err_stats([None if d.get(m) is None else d[m] - t[m] for t, d in pairs]) for m in METRICS}
@@ -277,12 +293,7 @@ def main(videos: Path, renders: Path | None, only: str | None, cache: Path | Non
         sys.exit(2)
     results = []
     for tp in truths:
-        truth = json.loads(tp.read_text())
-        video = tp.with_name(truth["video"])
-        cache_dir = None
-        if cache is not None:
-            cache_dir = cache / video.stem
-            cache_dir.mkdir(parents=True, exist_ok=True)
+        truth, video, cache_dir = load_sample(tp, cache)
         console.print(f"analyzing {video.name} ...")
         results.append(evaluate_sample(video, truth, cache_dir))
     print_results(results)

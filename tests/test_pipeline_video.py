@@ -77,9 +77,9 @@ def test_male_side_mid_stance_knee_and_bounce_are_not_confidently_wrong(male_sid
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="measured 8.3 % leg apart (median): MediaPipe's near hip sits 9.5 px behind "
-                                        "the annotated greater trochanter; the heel is taken on the silhouette")
 def test_male_side_heel_vs_hip_within_8_pct_leg(male_side):
+    """Measured 6.8 % leg apart with two pose workers, 7.5 with one (before ignoring mask specks
+    under the shoe: 9.0 and 7.5); the truth is taken along the true horizontal at first touch."""
     sc = male_side[-1]
     assert abs(sc.heel_vs_hip_measured_pct - sc.heel_vs_hip_truth_pct) <= 8.0
 
@@ -104,6 +104,19 @@ def test_gym_clip_swap_repair_does_not_invent_swaps(gym_analysis):
     # The phone is rolled ~4 deg and pitched up ~9 deg (issue 11's measurement of this clip).
     assert a.camera.source == "scene_verticals"
     assert abs(a.camera.roll_deg - 4.0) <= 1.5 and abs(a.camera.pitch_deg - 9.0) <= 3.0
+
+
+@pytest.mark.slow
+def test_gym_clip_legs_that_disagree_leave_the_session_to_the_near_leg(gym_analysis):
+    """Measured: far (left) shin -12.7 deg, near (right) +2.7; the session mixed them to -3.5."""
+    a = gym_analysis
+    shin = a.summary["metrics"]["shin_angle_ic_deg"]
+    gap = abs(shin["left"]["median"] - shin["right"]["median"])
+    assert ("legs_disagree" in a.quality) == ("legs_disagree" in a.summary) == (gap > 8.0)
+    if gap > 8.0:
+        near = a.geometry.near_side
+        assert a.summary["shin_angle_ic_deg"] == shin[near]["median"]
+        assert a.summary["near_leg_metrics_from"] == near
 
 
 @pytest.mark.slow

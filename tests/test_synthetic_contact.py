@@ -98,3 +98,26 @@ def test_parameter_checks():
         GaitParams(heel_lead_s=0.3)
     with pytest.raises(ValueError, match="out of this runner's reach"):
         generate_run(replace(BASE, heel_lead_s=0.06, shank_rate_ic_deg_per_pct=-0.2, duration_s=1.0))
+
+
+def _shank_change_before_touch(p, pct=4.0):
+    """Shank rotation (deg) from ``pct`` % of the stride before the first touch to the touch."""
+    kp, truth = generate_run(p)
+    s = truth["stances"][0]
+    d = 0.01 * pct * p.stride_s
+    sh = np.interp([s["ic_time_s"] - d, s["ic_time_s"]], kp.time_s, _shank(kp, s["foot"], p.direction))
+    return sh[0] - sh[1]
+
+
+def test_late_swing_from_real_curves_keeps_the_shank_still_at_touch():
+    """Real runners' shank turns +2.3 deg (p5-p95 about -1 to +4) over the last 4 % before IC;
+    the keyframed swing retracts the thigh into contact and turns it 3-4 times as far."""
+    heel_striker = replace(BASE, shin_angle_ic_deg=14.0, foot_strike_angle_ic_deg=18.0, knee_flexion_ic_deg=11.0,
+                           cadence_spm=160, duty_factor=0.38, duration_s=1.2)
+    keyframed = _shank_change_before_touch(replace(heel_striker, heel_lead_s=0.035))
+    real = _shank_change_before_touch(replace(heel_striker, heel_lead_s=0.022, late_swing=True))
+    assert keyframed > 10.0
+    assert -1.0 < real < 4.5
+    _check(replace(heel_striker, heel_lead_s=0.022, late_swing=True, shank_rate_ic_deg_per_pct=-2.4))
+    with pytest.raises(ValueError, match="late_swing needs heel_lead_s"):
+        GaitParams(late_swing=True)

@@ -262,7 +262,9 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
                                    "(unmirrored), so left and right are the runner's own")
     _clock_flag(summary, info, config.clock, quality, diag)
     diag["centimetres_per_unit"] = cm
-    contacts, overstriding = _classify_overstriding(contacts, geom.leg_length, cm, config, quality)
+    # Legs that disagree (metrics.summary.legs_disagree): the near leg's contacts decide.
+    session_foot = geom.near_side if "legs_disagree" in quality else None
+    contacts, overstriding = _classify_overstriding(contacts, geom.leg_length, cm, config, quality, session_foot)
     return Analysis(info, clean, geom, contacts, summary, quality, proxies, diag, overstriding, camera,
                     image if clean is not image else None)
 
@@ -358,7 +360,8 @@ def _clock_flag(summary: dict, info: InputInfo, check: ClockCheck, quality: dict
 
 
 def _classify_overstriding(contacts: tuple[Contact, ...], leg_length: float, cm: float | None,
-                           config: AnalysisConfig, quality: dict) -> tuple[tuple[Contact, ...], dict | None]:
+                           config: AnalysisConfig, quality: dict,
+                           session_foot: str | None = None) -> tuple[tuple[Contact, ...], dict | None]:
     """The contacts with ``overstride_probability`` / ``overstriding``, and the verdict.
 
     Returns the contacts unchanged and None when no model runs (``quality`` then says why
@@ -386,4 +389,4 @@ def _classify_overstriding(contacts: tuple[Contact, ...], leg_length: float, cm:
                                    overstriding=None if c.excluded else contact_overstriding(p, threshold))
                      for c, p in zip(contacts, probs))
     return contacts, {"model": model.info.as_dict(), **verdict(contacts, probs, VerdictConfig(threshold=threshold),
-                                                                quality)}
+                                                                quality, session_foot)}

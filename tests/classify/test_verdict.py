@@ -85,3 +85,18 @@ def test_contact_rule_is_greater_or_equal_the_threshold():
 
     assert contact_overstriding(0.5, 0.5) is True and contact_overstriding(0.4999, 0.5) is False
     assert contact_overstriding(float("nan"), 0.5) is None and contact_overstriding(None, 0.5) is None
+
+
+def test_the_session_is_the_near_legs_when_the_far_leg_is_measured_wrong():
+    """A near leg overstriding on every contact and a far leg read as not (legs_disagree)."""
+    probs = np.array([0.9] * 10 + [0.05] * 10)
+    feet = ["right"] * 10 + ["left"] * 10
+    pooled = verdict(_strides(feet), probs)
+    assert pooled["session"]["verdict"] == "uncertain" and "from_foot" not in pooled["session"]
+    near = verdict(_strides(feet), probs, session_foot="right")
+    assert near["session"]["verdict"] == "overstriding" and near["session"]["from_foot"] == "right"
+    assert near["session"]["n_contacts"] == 10 and "right leg only" in near["session"]["text"]
+    assert near["left"] == pooled["left"] and near["right"] == pooled["right"]
+    # A reason to judge nothing still wins.
+    judged = verdict(_strides(feet), probs, quality={"low_visibility": "x"}, session_foot="right")
+    assert judged["session"]["verdict"] == "cannot judge"

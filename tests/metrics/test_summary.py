@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from runform.metrics.registry import REGISTRY
-from runform.metrics.summary import summarize
+from runform.metrics.summary import legs_disagree, summarize
 
 
 def _contacts(near_excursion=24.0, far_excursion=3.0, n=10):
@@ -70,3 +70,30 @@ def test_cadence_is_steps_over_time_whatever_each_contacts_timing_error():
 
     assert mean_step_time(c) == pytest.approx(step, rel=1e-9)
     assert summarize(c)["cadence_spm"] == pytest.approx(60 / step, abs=0.01)
+
+
+@pytest.mark.parametrize("far_shin, apart", [(6.0, False), (10.0, False), (10.5, True), (-14.0, True)])
+def test_legs_whose_shins_disagree_are_flagged_and_the_near_leg_speaks(far_shin, apart):
+    """Shins 8 deg or less apart are a runner's own asymmetry; more, and the far leg is measured wrong."""
+    c = _contacts()
+    for x in c:
+        x["overstride_pct_leg"] = 5.0 if x["foot"] == "left" else 25.0
+        if x["foot"] == "right":
+            x["shin_angle_ic_deg"] = far_shin
+    out = summarize(c, near_leg="left")
+    assert ("legs_disagree" in out) == apart
+    if apart:
+        assert out["legs_disagree"]["gap_deg"] == pytest.approx(abs(far_shin - 2.0))
+        assert out["shin_angle_ic_deg"] == 2.0 and out["overstride_pct_leg"] == 5.0
+    else:
+        assert out["shin_angle_ic_deg"] == pytest.approx((2.0 + far_shin) / 2)
+        assert out["overstride_pct_leg"] == pytest.approx(15.0)
+    # Without a near side (motion capture) nothing is flagged: both legs are measured alike.
+    assert "legs_disagree" not in summarize(c)
+
+
+def test_legs_disagree_needs_contacts_on_both_legs():
+    shin = {"left": {"median": 2.0, "n": 2}, "right": {"median": -14.0, "n": 9}}
+    assert legs_disagree(shin) is None
+    shin["left"]["n"] = 3
+    assert legs_disagree(shin)["gap_deg"] == 16.0

@@ -78,6 +78,22 @@ def test_foot_sole_is_the_lowest_point_under_the_foot(sole_y):
     assert abs(heel[0] - 150.0) <= 1.5  # the shoe's rear end (the heel landmark is at x 155)
 
 
+@given(dx=st.floats(-40.0, 60.0), gap=st.integers(3, 20), size=st.integers(2, 12))
+@settings(max_examples=40, deadline=None)
+def test_a_speck_under_the_shoe_is_not_the_sole(dx, gap, size):
+    """A detached mask speck below the shoe (seen on real video, in a dark edge under the shoe)
+    moves neither the sole nor the heel; a shoe-sized piece there would."""
+    mask = np.zeros((400, 400))
+    mask[260:300, 150:262] = 1.0  # the shoe, sole at y 300 (edge between rows 299 and 300)
+    foot = np.array([[155.0, 288.0], [255.0, 290.0], [170.0, 255.0]])  # heel, toe, ankle
+    sole, heel = foot_sole(mask, foot, shank_length=150.0)
+    x = int(200 + dx)
+    mask[300 + gap:300 + gap + size, x:x + size] = 1.0  # smaller than 0.1 x 150 px square
+    assert np.allclose(foot_sole(mask, foot, shank_length=150.0), (sole, heel), equal_nan=True)
+    mask[300 + gap:300 + gap + 20, x:x + 20] = 1.0  # 20 px square: big enough to count
+    assert foot_sole(mask, foot, shank_length=150.0)[0][1] > sole[1] + gap
+
+
 def test_foot_sole_needs_a_foot():
     mask = np.zeros((100, 100))
     assert np.isnan(foot_sole(mask, np.array([[10.0, 10.0], [30.0, 12.0], [15.0, 5.0]]), 80.0)).all()

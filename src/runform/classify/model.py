@@ -261,7 +261,7 @@ def _group_verdict(probs: np.ndarray, who: str, config: VerdictConfig, reason: s
 
 
 def verdict(contacts: Sequence[Mapping], probs: np.ndarray, config: VerdictConfig = VerdictConfig(),
-            quality: Mapping | None = None) -> dict:
+            quality: Mapping | None = None, session_foot: str | None = None) -> dict:
     """Per-foot and session verdicts: the one place overstriding is decided.
 
     Parameters
@@ -277,6 +277,10 @@ def verdict(contacts: Sequence[Mapping], probs: np.ndarray, config: VerdictConfi
     quality : mapping, optional
         Quality flags; any of ``config.cannot_judge_flags``, or too large a share of excluded
         contacts, makes every group "cannot judge" with the reason.
+    session_foot : {"left", "right"}, optional
+        Judge the session on this foot's contacts only (the near leg, when the far leg is
+        probably measured wrong: the ``legs_disagree`` flag); the session then carries
+        ``from_foot``.
 
     Returns
     -------
@@ -295,7 +299,14 @@ def verdict(contacts: Sequence[Mapping], probs: np.ndarray, config: VerdictConfi
     out = {"threshold": config.threshold, "cannot_judge": reason}
     for who in ("left", "right"):
         out[who] = _group_verdict(probs[ok & (feet == who)], who, config, reason)
-    out["session"] = _group_verdict(probs[ok], "session", config, reason)
+    if session_foot in ("left", "right"):
+        session = _group_verdict(probs[ok & (feet == session_foot)], "session", config, reason)
+        session["from_foot"] = session_foot
+        if not reason:
+            session["text"] += f" (the {session_foot} leg only: the far leg is probably measured wrong)"
+        out["session"] = session
+    else:
+        out["session"] = _group_verdict(probs[ok], "session", config, reason)
     return out
 
 

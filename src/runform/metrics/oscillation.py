@@ -130,9 +130,9 @@ def vertical_oscillation(time_s: np.ndarray, pelvis_y: np.ndarray, head_y: np.nd
     p = step_ranges(time_s, pelvis_y, contacts_s)
     h = step_ranges(time_s, head_y, contacts_s)
     both = np.isfinite(p) & np.isfinite(h)
-    pel = float(np.median(p[np.isfinite(p)])) * 100.0 / leg_length if np.any(np.isfinite(p)) else None
-    if not np.any(both):
-        return Oscillation(pel, None, 0, None, False)
+    if not np.any(both):  # the pelvis alone, over the steps it was seen in
+        seen = p[np.isfinite(p)]
+        return Oscillation(float(np.median(seen)) * 100.0 / leg_length if seen.size else None, None, 0, None, False)
     pel = float(np.median(p[both])) * 100.0 / leg_length
     head = float(np.median(h[both])) * 100.0 / leg_length
     mean = 0.5 * (pel + head)

@@ -52,6 +52,32 @@ def _stats(values: list[float]) -> dict:
     return {"median": round(float(med), 4), "iqr": round(float(q3 - q1), 4), "n": int(v.size)}
 
 
+#: Largest gap (deg) between the two legs' median shin angles at contact that a runner's own
+#: asymmetry explains; healthy runners' legs differ by a few degrees. Beyond it one leg is more
+#: likely measured wrong, and from a side camera that is the far one, partly hidden behind the
+#: near leg and, at belt height, behind the treadmill's deck (the gym clip: 15 deg apart).
+MAX_LEG_SHIN_GAP_DEG = 8.0
+
+
+def legs_disagree(shin: dict, max_gap_deg: float = MAX_LEG_SHIN_GAP_DEG, min_n: int = 3) -> dict | None:
+    """The two legs' median shin angles when they differ by more than ``max_gap_deg``, else None.
+
+    ``shin`` is the summary's ``metrics["shin_angle_ic_deg"]`` entry (``left``/``right`` with
+    ``median`` in degrees and ``n``); each leg needs ``min_n`` counted contacts.
+    """
+    left, right = shin.get("left") or {}, shin.get("right") or {}
+    if min(left.get("n") or 0, right.get("n") or 0) < min_n:
+        return None
+    gap = abs(left["median"] - right["median"])
+    if gap <= max_gap_deg:
+        return None
+    return {"left_deg": left["median"], "right_deg": right["median"], "gap_deg": round(gap, 2)}
+
+
+def _stats_by_foot(contacts: list[dict], name: str) -> dict:
+    return {foot: _stats([s.get(name) for s in contacts if s["foot"] == foot]) for foot in ("left", "right")}
+
+
 def summarize(contacts: list[dict], near_leg: str | None = None) -> dict:
     """Median/IQR/n of every metric, overall and per foot, plus cadence, over the counted contacts.
 
@@ -65,7 +91,9 @@ def summarize(contacts: list[dict], near_leg: str | None = None) -> dict:
     ``near_leg`` ("left"/"right", for a camera's side view): the session value of every
     metric marked ``near_leg_in_video`` in the registry is that leg's median, and
     ``near_leg_metrics_from`` names it; the far leg is hidden behind the near one through
-    its mid-stance. None (motion capture, or the near side unknown) uses both legs.
+    its mid-stance. None (motion capture, or the near side unknown) uses both legs. When the
+    two legs' shins at contact disagree by more than a runner's legs do (:func:`legs_disagree`,
+    recorded as ``legs_disagree``), every session value is the near leg's.
     """
     found = len(contacts)
     step_s = mean_step_time(contacts) or _stats([s.get("step_time_s") for s in counted(contacts)])["median"]
@@ -79,8 +107,12 @@ def summarize(contacts: list[dict], near_leg: str | None = None) -> dict:
         for foot in ("left", "right"):
             entry[foot] = _stats([s.get(name) for s in contacts if s["foot"] == foot])
         out["metrics"][name] = entry
+    apart = legs_disagree(out["metrics"]["shin_angle_ic_deg"]) if near_leg in ("left", "right") else None
+    if apart:
+        out["legs_disagree"] = apart
+    for name, entry in out["metrics"].items():
         out[name] = entry["all"]["median"]
-        if near_leg in ("left", "right") and REGISTRY[name].near_leg_in_video and entry[near_leg]["n"]:
+        if near_leg in ("left", "right") and (REGISTRY[name].near_leg_in_video or apart) and entry[near_leg]["n"]:
             out[name] = entry[near_leg]["median"]
             out["near_leg_metrics_from"] = near_leg
     for foot in ("left", "right"):
@@ -132,6 +164,13 @@ def quality_flags(kp: Keypoints, geom: RunnerGeometry, contacts: list[dict],
     if jumps:
         flags["tracking_jumps"] = (f"the body jumped {jumps} time(s) between frames: another person or a camera "
                                    "cut; contacts near the jumps may be wrong")
+    apart = legs_disagree(_stats_by_foot(contacts, "shin_angle_ic_deg")) if geom.near_side else None
+    if apart:
+        far = "left" if geom.near_side == "right" else "right"
+        flags["legs_disagree"] = (
+            f"the shins at contact differ by {apart['gap_deg']:.0f} deg between the legs (left {apart['left_deg']:+.1f}, "
+            f"right {apart['right_deg']:+.1f}), more than a runner's two legs do: the far ({far}) leg, partly hidden "
+            f"from this camera, is probably measured wrong, so the session values are the near ({geom.near_side}) leg's")
     for foot in ("left", "right"):
         n = sum(1 for s in contacts if s["foot"] == foot)
         if n < config.min_contacts_per_side:

@@ -22,6 +22,8 @@ QUALITY_MEANING = {
     "low_visibility": "The pose model was unsure of the legs: angles and events are noisier; angle-based cues are "
                       "withheld.",
     "far_leg_hidden": "The far leg is often hidden: trust the near-leg results more.",
+    "legs_disagree": "The two legs' shin angles at contact differ more than a runner's legs do: the far leg is "
+                     "probably measured wrong, so the session values are the near leg's; per-leg values are shown.",
     "not_side_on": "The camera is not side-on: sagittal angles are underestimated; angle-based cues are withheld.",
     "too_few_contacts_left": "Few left contacts: left-side medians are uncertain.",
     "too_few_contacts_right": "Few right contacts: right-side medians are uncertain.",
@@ -55,6 +57,8 @@ FILMING_ADVICE = {
                       "avoid baggy clothes over the knees.",
     "low_resolution": "Move closer or zoom so the runner fills at least half the frame height.",
     "far_leg_hidden": "Film a second clip from the other side to measure the far leg as well.",
+    "legs_disagree": "Film a second clip from the other side to measure the far leg, with the camera at hip height "
+                     "so the treadmill's deck does not hide the far foot.",
     "tracking_jumps": "Keep other people out of the frame and hold the phone still (tripod), without cuts.",
     "camera_tilt_unknown": "Keep straight verticals (a door, a wall edge) or the floor in view and hold the phone "
                            "level.",

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..pipeline import AnalysisConfig, InputInfo, RunnerInfo, analyze_keypoints
-from .camera_noise import CameraNoise, phone_camera, silhouette_shin
+from .camera_noise import CameraNoise, phone_camera, silhouette_shin, video_heel_ahead
 from ..classify.features import FEATURE_NAMES, SESSION_OF, stride_features
 
 
@@ -140,7 +140,7 @@ def synthetic_rows(sweep: SyntheticSweep, seed: int, rule: LabelRule = LabelRule
                 continue
             leg_m = truth["leg_length_m"] if metric else None
             pairs = match_strides(a.contacts, truth["stances"], 0.25 * 60 / p.cadence_spm)
-            pairs = silhouette_shin(pairs, rng, noise)
+            pairs = video_heel_ahead(silhouette_shin(pairs, rng, noise), rng, noise)
             origin = json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in base.items()} |
                                 {"fps": fps, "view": v, "metric": bool(metric)})
             parts.append(_rows(pairs, leg_m, rule, "synthetic", subject, origin,
@@ -186,7 +186,7 @@ def mocap_rows(mocap_dir: Path, seed: int, rule: LabelRule = LabelRule(), noisy_
                 except Exception:  # noqa: BLE001
                     continue
                 pairs = match_strides(av.contacts, truth, tol)
-                pairs = silhouette_shin(pairs, rng, noise)
+                pairs = video_heel_ahead(silhouette_shin(pairs, rng, noise), rng, noise)
                 parts.append(_rows(pairs, leg_m, rule, "mocap", subject, f"{trc.name}+camera{v}", MOCAP_TRUTH))
     return concat(parts)
 

@@ -7,7 +7,9 @@ Angles of segments are measured from the downward vertical, + forward.
 from __future__ import annotations
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
+from scipy.interpolate import CubicHermiteSpline, PchipInterpolator
+
+from .late_swing import KNEE_MIN_PCT, late_swing_angles, late_swing_pitch
 
 #: Shape of the foot's roll onto the ground after IC: pitch = pitch_ic (1-w)^2 (1+a w)
 #: over w in [0, 1] of the roll; a = 1.4 starts at 0.6x and peaks at 1.4x the mean rate.
@@ -29,6 +31,10 @@ THIGH_RETRACT = np.radians(0.45)
 #: few tenths of a m/s (the annotated treadmill runner's heel drops 5-12 px, ~1.5-3.5 cm, in
 #: the last 33 ms frame before touch).
 HEEL_CLEAR_SPEED = 0.5
+#: Late-swing mode: the hip's vertical speed at IC (m/s). Real runners' centre of mass lands
+#: at ~0.5-0.7 m/s; the annotated 30 fps treadmill runner's heel is 1.5-3.5 cm above the belt
+#: one frame before touch.
+HIP_LANDING_SPEED = 0.6
 HEEL_CLEAR_MAX = 0.02
 
 
@@ -57,7 +63,7 @@ class LegModel:
     def __init__(self, *, thigh, shank, foot, ankle_x, ankle_h, duty, stride_s,
                  shin_ic, knee_ic, pitch_ic, knee_to, pitch_to, knee_stance_pk,
                  knee_swing_pk, thigh_swing_extra, retraction_s=0.0, catch_s=0.0,
-                 catch_frac=0.0, smooth_s=0.0, knee_lead_s=None):
+                 catch_frac=0.0, smooth_s=0.0, knee_lead_s=None, late_swing=False):
         self.T, self.S, self.Lf, self.ax, self.ah = thigh, shank, foot, ankle_x, ankle_h
         self.duty, self.stride_s = duty, stride_s
         self.ts = duty * stride_s
@@ -110,7 +116,16 @@ class LegModel:
         knots = np.array([0.0, 0.45 * duty, duty, 0.5 * (duty + 0.5)])
         vals = np.array([self.y_ic, y_min, y_to, apex])
         kk = np.concatenate([knots + 0.5 * j for j in range(-2, 3)])
-        self._hip_y = PchipInterpolator(kk, np.tile(vals, 5))
+        if late_swing:
+            # The hip lands at HIP_LANDING_SPEED (the apex raised to match): real feet hold still
+            # relative to the hip in the last ~6 % of the swing (RBDS/RIC curves), so the body's
+            # fall is what brings the heel down; PCHIP's flat slope at IC left it hovering.
+            apex = max(apex, self.y_ic + HIP_LANDING_SPEED * flight / 4.0)
+            vals[3] = apex
+            v_ic = 4.0 * (apex - self.y_ic) / flight * stride_s  # m per unit of leg phase
+            self._hip_y = CubicHermiteSpline(kk, np.tile(vals, 5), np.tile([-v_ic, 0.0, v_ic, 0.0], 5))
+        else:
+            self._hip_y = PchipInterpolator(kk, np.tile(vals, 5))
         # Swing keyframes, matched to the stance state at TO.
         th_to, kn_to, be_to = self._stance_angles(np.array([1.0]), y_to)
         th_ic_, be_ic = th_ic, pitch_ic - shin_ic
@@ -126,6 +141,7 @@ class LegModel:
         sh_ic = th_ic - knee_ic
         ret_a = -vx / (thigh * np.cos(th_ic) + shank * np.cos(sh_ic))
         self.ret_a, self.ret_w, self.lead_mode = 0.0, 0.0, knee_lead_s is not None
+        self.curve = None  # lead mode with late_swing: the real late-swing curves' settings
         self.knee_lead_s = knee_lead_s
         self.lead_retraction = None  # lead mode: thigh retraction after terminal swing (rad)
         sw_s = (1.0 - duty) * stride_s
@@ -148,17 +164,27 @@ class LegModel:
             self.sw_knots_beta = k
             self.steer_knots = [0.0, 0.72 * u_k, 0.92 * u_k, 1.0]
             self.sw_knee = [kn_to[0], knee_swing_pk, kn_end + 0.7 * (knee_swing_pk - kn_end), kn_end, knee_ic]
+            if late_swing:
+                # Real runners' thigh and knee into contact (runform.synth.late_swing), timed so
+                # that the knee's extension minimum falls knee_lead_s before IC.
+                self.curve = dict(stride_s=stride_s, swing_s=sw_s,
+                                  stretch=knee_lead_s / (0.01 * KNEE_MIN_PCT * stride_s), thigh_to=th_to[0],
+                                  thigh_ic=th_ic_, knee_to=kn_to[0], knee_ic=knee_ic, knee_peak=knee_swing_pk,
+                                  pitch_ic=pitch_ic)
+                th_k, _ = late_swing_angles(np.array([u_k]), **self.curve)
+                self.lead_retraction = float(th_k[0] - th_ic_)
             # Thigh retraction into contact: the real rate, or more where the sole would
             # otherwise come within reach of the belt in terminal swing (the leg is
             # straightest there while the hip is still low from the other leg's stance).
             least = THIGH_RETRACT * 100.0 * knee_lead_s / stride_s
-            for hold in np.radians(np.arange(0.0, 30.01, 0.5)):
+            for hold in np.radians(np.arange(0.0, 30.01, 0.5)) if self.curve is None else []:
                 hold = max(hold, least)
                 peak = max(th_ic_ + max(thigh_swing_extra, THIGH_PEAK_MIN), th_ic_ + hold + np.radians(3.0))
                 self.sw_thigh = [th_to[0], 0.5 * (th_to[0] + peak), peak, th_ic_ + hold, th_ic_]
                 if self._swing_clear(u_k, sw_s):
                     break
-            self.lead_retraction = hold
+            if self.curve is None:
+                self.lead_retraction = hold
         else:
             # Blended in over a window solved so that the heel's forward peak relative
             # to the hip falls retraction_s before contact (at most ~25 ms: the knee's
@@ -243,12 +269,15 @@ class LegModel:
         s = np.clip(phase / self.duty, 0, 1)
         u = np.clip((phase - self.duty) / (1 - self.duty), 0, 1)
         th_s, kn_s, be_s = self._stance_angles(s, self.hip_y(phase))
-        th = np.where(stance, th_s, keyframe(u, self.sw_knots_thigh, self.sw_thigh))
+        if self.curve is None:
+            th_sw, kn_sw = keyframe(u, self.sw_knots_thigh, self.sw_thigh), keyframe(u, self.sw_knots_knee, self.sw_knee)
+        else:
+            th_sw, kn_sw = late_swing_angles(u, **self.curve)
+        th = np.where(stance, th_s, th_sw)
         tau = (1.0 - u) * (1.0 - self.duty) * self.stride_s
         if self.ret_w > 0:
             e = np.clip(1.0 - tau / self.ret_w, 0.0, 1.0) ** 2
             th = th + np.where(stance, 0.0, self.ret_a * tau * e)
-        kn_sw = keyframe(u, self.sw_knots_knee, self.sw_knee)
         kn = np.where(stance, kn_s, kn_sw)
         be = np.where(stance, be_s, keyframe(u, self.sw_knots_beta, self.sw_beta))
         p = th - kn + be
@@ -259,7 +288,10 @@ class LegModel:
         w = np.where(stance, 0.0, w)
         tau = (1.0 - u) * (1.0 - self.duty) * self.stride_s
         late = self.pitch_ic - 0.5 * self.pitch_rate_ic * tau + np.radians(3.0) * ((1.0 - u) / 0.28) ** 2
-        return th, kn, (1.0 - w) * p + w * late
+        pitch = (1.0 - w) * p + w * late
+        if self.curve is not None:
+            pitch = np.where(stance, pitch, late_swing_pitch(u, pitch, **self.curve))
+        return th, kn, pitch
 
     def angles(self, phase):
         """Thigh, knee flexion and foot pitch (rad) at leg phases, time-smoothed."""

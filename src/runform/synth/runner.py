@@ -30,6 +30,7 @@ import numpy as np
 
 from ..keypoints import INDEX, KEYPOINT_NAMES, Keypoints
 from .kinematics import LegModel
+from .late_swing import HEEL_LEAD_PCT, KNEE_MIN_PCT
 
 __all__ = ["GaitParams", "generate_run", "to_pixels", "measure_pose"]
 
@@ -62,6 +63,12 @@ class GaitParams:
     #: ``heel_lead_s``; solved through the heel catch fraction (0-0.95 of belt speed), so the
     #: slow end is out of reach for some runners (a ValueError says the reach).
     shank_rate_ic_deg_per_pct: float | None = None
+    #: Swing into contact from real runners' median thigh and knee curves
+    #: (:mod:`runform.synth.late_swing`), time-scaled to give ``heel_lead_s``: the shank is
+    #: nearly still at touch and the heel comes down smoothly, as in real running. False: the
+    #: keyframed swing, whose thigh retracts into contact (the shank turning ~4 deg per 1 %
+    #: of the stride before touch, RBDS/RIC p95 +1.2). Needs ``heel_lead_s``.
+    late_swing: bool = False
     heel_catch_s: float = 0.03  #: early-stance time over which the heel's forward slide stops
     heel_catch_frac: float = 0.0  #: heel speed over the belt at IC, fraction of belt speed
     joint_smoothing_s: float = 0.012  #: s.d. (s) of the Gaussian time-smoothing of joint angles
@@ -89,6 +96,8 @@ class GaitParams:
                 raise ValueError("shank_rate_ic_deg_per_pct needs heel_lead_s (the first-touch model)")
             if not -4.0 <= self.shank_rate_ic_deg_per_pct <= 0.0:
                 raise ValueError("shank_rate_ic_deg_per_pct must be in [-4, 0]")
+        if self.late_swing and self.heel_lead_s is None:
+            raise ValueError("late_swing needs heel_lead_s (the first-touch model)")
 
     @property
     def touch_model(self) -> bool:
@@ -123,7 +132,7 @@ def _make_leg(p: GaitParams, ask, knee_lead_s=None, catch_frac=None) -> LegModel
         knee_swing_pk=r(p.knee_flexion_swing_peak_deg),
         thigh_swing_extra=r(p.thigh_swing_extra_deg), retraction_s=p.retraction_s,
         catch_s=p.heel_catch_s, catch_frac=p.heel_catch_frac if catch_frac is None else catch_frac,
-        smooth_s=p.joint_smoothing_s, knee_lead_s=knee_lead_s)
+        smooth_s=p.joint_smoothing_s, knee_lead_s=knee_lead_s, late_swing=p.late_swing)
 
 
 def _leg_model(p: GaitParams) -> LegModel:
@@ -169,7 +178,9 @@ def _touch_leg_model(p: GaitParams) -> LegModel:
     want = np.array([r(p.shin_angle_ic_deg), r(p.knee_flexion_ic_deg), r(p.foot_strike_angle_ic_deg)])
 
     def solve(cf: float):
-        ask, lead_ask, prev = want.copy(), float(p.heel_lead_s), None
+        # Late-swing curves: the knee's extension minimum comes ~2/3 of the heel lead before IC.
+        lead_ask = p.heel_lead_s * (KNEE_MIN_PCT / HEEL_LEAD_PCT if p.late_swing else 1.0)
+        ask, prev = want.copy(), None
         for _ in range(25):
             leg = _make_leg(p, ask, knee_lead_s=lead_ask, catch_frac=cf)
             m = measure_contact(leg)
@@ -189,12 +200,18 @@ def _touch_leg_model(p: GaitParams) -> LegModel:
     rate_want = p.shank_rate_ic_deg_per_pct
     if rate_want is None:
         return solve(float(p.heel_catch_frac))[0]
-    lo, hi = 0.0, 0.95
+    lo = 0.0
     r_lo = solve(lo)[1]["shank_rate_deg_per_pct"]
-    r_hi = solve(hi)[1]["shank_rate_deg_per_pct"]
+    for hi in (0.95, 0.8, 0.65, 0.5):  # a large catch can keep the solve from converging
+        try:
+            r_hi = solve(hi)[1]["shank_rate_deg_per_pct"]
+            break
+        except ValueError:
+            if hi == 0.5:
+                raise
     if not r_lo - 0.02 <= rate_want <= r_hi + 0.02:
         raise ValueError(f"shank rate {rate_want} deg/% is out of this runner's reach "
-                         f"({r_lo:.2f} to {r_hi:.2f} deg/% over heel catch 0-0.95)")
+                         f"({r_lo:.2f} to {r_hi:.2f} deg/% over heel catch 0-{hi:.2f})")
     for _ in range(30):  # the rate rises (slows) monotonically with the catch fraction
         cf = float(np.clip(lo + (rate_want - r_lo) * (hi - lo) / (r_hi - r_lo), lo, hi))
         if min(cf - lo, hi - cf) < 0.05 * (hi - lo):
