@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from runform.io.video import VideoInfo
-from runform.pose.segments import HEAD_START_FRAMES, SEAM_FRAMES, plan_segments
+from runform.pose.segments import SEAM_FRAMES, plan_segments
 
 from ..shared import SHARED
 
@@ -19,7 +19,7 @@ def _info(n: int, fps: float = 60.0) -> VideoInfo:
 
 @pytest.mark.parametrize("n, workers, capture", [(388, 2, None), (36000, 2, None), (1001, 3, None), (600, 4, 240.0)])
 def test_segments_tile_the_clip_with_equal_work(n, workers, capture):
-    plan = plan_segments(_info(n), capture, workers, seam_frames=8, min_frames=90, head_start=0)
+    plan = plan_segments(_info(n), capture, workers, seam_frames=8, min_frames=90)
     assert len(plan) == workers
     dt = (60.0 / capture if capture else 1.0) / 60.0
     assert plan[0].warm_s is None and plan[0].keep_s is None and plan[-1].stop_s is None
@@ -33,17 +33,10 @@ def test_segments_tile_the_clip_with_equal_work(n, workers, capture):
     assert max(work) - min(work) <= 1
 
 
-def test_first_segment_gets_a_head_start():
-    """The first segment (this process, no start-up) keeps head_start frames more than a worker sees."""
-    plan = plan_segments(_info(388), None, 2, seam_frames=30, min_frames=90, head_start=20)
-    assert plan[0].frames == 30 + 20 + plan[1].frames
-    assert sum(s.frames for s in plan) == 388
-
-
 def test_no_split_when_it_would_not_pay():
     assert plan_segments(_info(388), None, 1) == []
     assert plan_segments(_info(150), None, 2) == []  # each half under 90 frames
-    assert len(plan_segments(_info(1000), None, 64)) == (1000 - SEAM_FRAMES - HEAD_START_FRAMES) // 90
+    assert len(plan_segments(_info(1000), None, 64)) == (1000 - SEAM_FRAMES) // 90
     assert plan_segments(_info(388, fps=float("nan")), None, 2) == []
 
 

@@ -34,12 +34,6 @@ __all__ = ["Segment", "SEAM_FRAMES", "default_workers", "plan_segments", "run_se
 #: 169.8. With 30 (0.5 s at 60 fps) the contacts around the seam match the sequential run's.
 #: tests/pose/test_segments.py and tests/test_pipeline_video.py compare the two.
 SEAM_FRAMES = 30
-#: Frames the first segment (run in this process, which starts at once) keeps beyond an equal
-#: share: a worker process first starts, imports MediaPipe, builds its graphs and decodes from the
-#: key frame before its warm-up (phone clips: often the clip's first frame), about 1.5 s on the
-#: gym clip, in which this process runs pose on some 40 frames; with equal shares it then waited
-#: 1.4 s for the worker. Half of that gap: the two then finish together.
-HEAD_START_FRAMES = 20
 #: Shortest segment worth a process of its own: below it the start-up (about 1-2 s of CPU to
 #: import MediaPipe) costs more than the segment.
 MIN_SEGMENT_FRAMES = 90
@@ -77,7 +71,7 @@ def default_workers() -> int:
 
 
 def plan_segments(info, capture_fps: float | None, workers: int, seam_frames: int = SEAM_FRAMES,
-                  min_frames: int = MIN_SEGMENT_FRAMES, head_start: int = HEAD_START_FRAMES) -> list[Segment]:
+                  min_frames: int = MIN_SEGMENT_FRAMES) -> list[Segment]:
     """Cut a clip into at most ``workers`` segments of equal work.
 
     Parameters
@@ -90,8 +84,6 @@ def plan_segments(info, capture_fps: float | None, workers: int, seam_frames: in
         Processes available.
     seam_frames, min_frames : int
         Warm-up frames of a later segment; the fewest kept frames a segment may have.
-    head_start : int
-        Frames the first segment keeps beyond an equal share (:data:`HEAD_START_FRAMES`).
 
     Returns
     -------
@@ -99,18 +91,17 @@ def plan_segments(info, capture_fps: float | None, workers: int, seam_frames: in
         In time order; fewer than two (nothing to split) when the clip is too short, its
         frame rate unknown, or ``workers`` is 1. Boundaries sit half a frame before a frame
         so rounded timestamps fall clearly on one side. The first segment needs no warm-up,
-        so it keeps ``seam_frames`` more frames than the others: every worker sees as many
-        (and ``head_start`` more: the others start later).
+        so it keeps ``seam_frames`` more frames than the others: every worker sees as many.
     """
     n, fps = int(info.frame_count or 0), float(info.fps)
     if not (math.isfinite(fps) and fps > 0):
         return []
-    workers = min(int(workers), (n - seam_frames - head_start) // max(1, min_frames))
+    workers = min(int(workers), (n - seam_frames) // max(1, min_frames))
     if workers < 2:
         return []
     dt = (fps / capture_fps if capture_fps else 1.0) / fps  # seconds per frame on the keypoints' clock
-    span = (n - seam_frames - head_start) / workers
-    starts = [0] + [int(round(seam_frames + head_start + k * span)) for k in range(1, workers)]
+    span = (n - seam_frames) / workers
+    starts = [0] + [int(round(seam_frames + k * span)) for k in range(1, workers)]
     out = []
     for k, first in enumerate(starts):
         last = starts[k + 1] if k + 1 < workers else n
