@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
@@ -116,21 +117,27 @@ def write_all(analysis: Analysis, cues: dict, target: Path, input_path: Path, op
     paths = {}
     # The clock the keypoints were read on: --capture-fps, or the rate the file declares.
     capture_fps = analysis.input.capture_fps
-    if options.video and is_video:
-        from .report.annotate import AnnotateConfig, render_annotated_video
+    report = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="runform-report") as pool:
+        if options.report:
+            from .report.html import write_report
 
-        with _bar(progress, "annotated video") as update:
-            result = render_annotated_video(analysis, target / "annotated.mp4",
-                                            AnnotateConfig(video_height=options.video_height, thresholds=thresholds,
-                                                           freeze_s=options.freeze_s),
-                                            capture_fps=capture_fps, progress=update)
-        paths["annotated video"] = result.path
-    if options.report:
-        from .report.html import write_report
+            # Beside the annotated video: its key frames are decoded and its charts drawn while the
+            # encoder and the video's decoder (which release the GIL) keep the cores busy.
+            report = pool.submit(write_report, analysis, cues, target / "report.html", input_path if is_video else None,
+                                 thresholds=thresholds, capture_fps=capture_fps)
+        if options.video and is_video:
+            from .report.annotate import AnnotateConfig, render_annotated_video
 
-        write_report(analysis, cues, target / "report.html", input_path if is_video else None,
-                     thresholds=thresholds, capture_fps=capture_fps)
-        paths["report"] = target / "report.html"
+            with _bar(progress, "annotated video") as update:
+                result = render_annotated_video(analysis, target / "annotated.mp4",
+                                                AnnotateConfig(video_height=options.video_height, thresholds=thresholds,
+                                                               freeze_s=options.freeze_s),
+                                                capture_fps=capture_fps, progress=update)
+            paths["annotated video"] = result.path
+        if report is not None:
+            report.result()  # its error, if any, is raised here
+            paths["report"] = target / "report.html"
     paths.update(write_outputs(analysis, target, cues))
     if (target / "pose.npz").exists():
         paths["pose cache"] = target / "pose.npz"

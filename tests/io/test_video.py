@@ -116,6 +116,21 @@ def test_max_frames(tmp_path):
     assert len(list(iter_frames(p, max_frames=4))) == 4
 
 
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_every_converts_only_the_sampled_frames(tmp_path, rotation):
+    """``every``: the same frames and times, only every n-th converted (and upright), the others None."""
+    p = make_video(tmp_path / f"e{rotation}.mp4", n=10, rotation=rotation or None)
+    full = list(iter_frames(p))
+    sampled = list(iter_frames(p, every=3))
+    assert [t for t, _ in sampled] == [t for t, _ in full]
+    for i, ((_, a), (_, b)) in enumerate(zip(full, sampled)):
+        if i % 3:
+            assert b is None
+        else:
+            np.testing.assert_array_equal(a, b)
+    assert len(list(iter_frames(p, every=3, max_frames=5))) == 5
+
+
 @pytest.mark.parametrize("rotation", [90, -90, 180])
 def test_rotated_video_is_upright(tmp_path, rotation):
     p = make_video(tmp_path / f"r{rotation}.mp4", n=3, rotation=rotation)

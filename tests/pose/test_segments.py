@@ -78,3 +78,32 @@ def test_parallel_run_gives_the_sequential_contacts_and_metrics():
         d = [abs(x[key] - y[key]) for x, y in zip(a1.contacts, a2.contacts)
              if x["ic_time_s"] > seam and x[key] is not None and y[key] is not None]
         assert len(d) >= 10 and np.median(d) <= tol, key
+
+
+def _imported_in_worker() -> bool:
+    import sys
+
+    return "scipy.signal" in sys.modules
+
+
+def test_pose_workers_do_not_import_the_main_module(monkeypatch):
+    """A spawned pose worker skips the parent's ``__main__`` (the CLI: the whole analysis stack)."""
+    import multiprocessing
+    import sys
+    import types
+
+    from runform.pose import segments
+
+    # A main module that would import scipy.signal in every spawned process, as the CLI does.
+    main = types.ModuleType("__main__")
+    main.__file__ = str(Path(__file__).with_name("_heavy_main.py"))
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    ctx = multiprocessing.get_context("spawn")
+    with segments._no_main_module():
+        pool = ctx.Pool(1)
+    try:
+        assert pool.apply(_imported_in_worker) is False
+    finally:
+        pool.close()
+        pool.join()
+    assert sys.modules["__main__"] is main

@@ -111,6 +111,10 @@ class BackgroundSampler:
         self.scale = 1.0
         self.image_size: tuple[int, int] | None = None
 
+    def wants(self, index: int) -> bool:
+        """True when frame ``index`` is one the sampler keeps (:meth:`add` ignores the others)."""
+        return not (index % self.stride or len(self.frames) >= 2 * self.config.samples)
+
     def add(self, index: int, image_rgb: np.ndarray, mask: np.ndarray | None,
             full_size: tuple[int, int] | None = None) -> None:
         """Offer frame ``index`` (RGB uint8) and its person mask (0-1, or None, at the image's size).
@@ -118,7 +122,7 @@ class BackgroundSampler:
         ``full_size`` is (width, height) of the frame as filmed when ``image_rgb`` was scaled
         down in the decoder: the verticals are still reported in full-resolution pixels.
         """
-        if index % self.stride or len(self.frames) >= 2 * self.config.samples:
+        if not self.wants(index):
             return
         import cv2
 

@@ -199,7 +199,7 @@ def _first_frame(container, stream, path: Path):
 
 def iter_frames(path, capture_fps: float | None = None, max_frames: int | None = None,
                 start_s: float | None = None, stop_s: float | None = None, max_side: int | None = None,
-                size: tuple[int, int] | None = None) -> Iterator[tuple[float, np.ndarray]]:
+                size: tuple[int, int] | None = None, every: int = 1) -> Iterator[tuple[float, np.ndarray | None]]:
     """Decode a video one frame at a time.
 
     Parameters
@@ -224,6 +224,10 @@ def iter_frames(path, capture_fps: float | None = None, max_frames: int | None =
     size : (int, int), optional
         Exact (width, height) of the yielded upright frames, scaled in the conversion (e.g. the
         annotated video's size); overrides ``max_side``.
+    every : int, optional
+        Convert only every ``every``-th yielded frame (the first, then every ``every``-th); the
+        others are yielded with ``image`` None, so a caller sampling the clip counts frames and
+        reads times without paying the colour conversion (a third of the decoding cost at 1080p).
 
     Yields
     ------
@@ -307,6 +311,13 @@ def iter_frames(path, capture_fps: float | None = None, max_frames: int | None =
                     if size is not None:  # upright size -> the stored frame's orientation
                         odd = int(round(rotation / 90.0)) % 2
                         out_size = (size[1], size[0]) if odd else tuple(size)
+                if n_out % every:
+                    last_t = t
+                    yield float(t), None
+                    n_out += 1
+                    if max_frames is not None and n_out >= max_frames:
+                        return
+                    continue
                 try:
                     image = frame.to_ndarray(format="rgb24", width=out_size[0], height=out_size[1])
                 except (av.error.FFmpegError, ValueError):

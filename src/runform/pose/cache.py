@@ -22,8 +22,8 @@ from runform.pose.mediapipe_pose import PoseConfig, estimate_pose
 __all__ = ["CACHE_VERSION", "cache_key", "load_or_estimate_pose"]
 
 #: 2: silhouette points and scene verticals; 3: keyed by file name, pose max_side; 4: one runner followed;
-#: 5: specks of mask under the shoe ignored by the sole.
-CACHE_VERSION = 5
+#: 5: specks of mask under the shoe ignored by the sole; 6: the mask warped onto the legs only (roi_mask).
+CACHE_VERSION = 6
 
 
 def cache_key(path: Path, capture_fps: float | None, config: PoseConfig,

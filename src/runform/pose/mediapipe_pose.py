@@ -6,6 +6,7 @@ Only ``model_complexity=1`` is allowed: its model ships inside the mediapipe
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,10 @@ from runform.errors import NoRunnerFound
 from runform.io.prefetch import prefetch
 from runform.io.video import iter_frames, probe_video
 from runform.keypoints import INDEX, KEYPOINT_NAMES, Keypoints
+from runform.pose.census import CrowdSeen, PeopleCensus
+from runform.pose.roi_mask import open_roi_pose, roi_mask_of
 from runform.pose.runner import RunnerConfig, RunnerCrops, follow_runner
-from runform.pose.silhouette import SilhouetteConfig, silhouette_points
+from runform.pose.silhouette import SilhouetteConfig, add_silhouette_points
 
 __all__ = ["PoseConfig", "PoseSpan", "estimate_pose", "pose_span", "detect_frame",
            "open_pose_model", "MEDIAPIPE_INDEX"]
@@ -111,35 +114,18 @@ def _landmarks_to_row(landmarks, width: int, height: int) -> tuple[np.ndarray, n
     return xy, np.clip(conf, 0.0, 1.0)
 
 
-def _add_silhouette(xy: np.ndarray, conf: np.ndarray, mask: np.ndarray, config: SilhouetteConfig,
-                    mask_scale: float = 1.0) -> None:
-    """Fill one frame's silhouette keypoints in place; confidence is that of the landmarks seeding them.
-
-    ``mask_scale`` is the mask's size over the frame's (< 1 when pose ran on a scaled-down frame):
-    the seeds are scaled to the mask and the points found scaled back to full-resolution pixels.
-    """
-    seeds_xy = xy if mask_scale == 1.0 else xy * mask_scale
-    for name, point in silhouette_points(mask, seeds_xy, config).items():
-        if not np.all(np.isfinite(point)):
-            continue
-        side, part = name.split("_", 1)
-        seeds = ("heel", "toe") if part in ("sole", "heel_silhouette") else ("knee", "ankle")
-        xy[INDEX[name]] = point / mask_scale
-        conf[INDEX[name]] = min(conf[INDEX[f"{side}_{j}"]] for j in seeds)
-
-
 def open_pose_model(config: PoseConfig):
-    """A MediaPipe Pose instance (a context manager) for one run of consecutive frames."""
-    import mediapipe as mp  # slow import; keep it out of module import
+    """A MediaPipe Pose instance (a context manager) for one run of consecutive frames.
 
-    return mp.solutions.pose.Pose(
-        static_image_mode=False,
+    MediaPipe's own graph and models, with the person mask left at the network's size
+    (:mod:`runform.pose.roi_mask`): the silhouette reads it on the legs only.
+    """
+    return open_roi_pose(
         model_complexity=config.model_complexity,
         smooth_landmarks=config.smooth_landmarks,
         # The mask comes from the same network pass as the landmarks; unsmoothed, so a
         # foot's touchdown is not blurred across frames.
         enable_segmentation=config.silhouette.enabled,
-        smooth_segmentation=False,
         min_detection_confidence=config.min_detection_confidence,
         min_tracking_confidence=config.min_tracking_confidence,
     )
@@ -165,33 +151,25 @@ def detect_frame(pose, image: np.ndarray, full_size: tuple[int, int], config: Po
     -------
     (xy, confidence, mask) or None
         ``xy`` (K, 2) full-resolution pixels with the silhouette points filled in,
-        ``confidence`` (K,), and the person mask at ``image``'s size (None without silhouette;
-        zero outside ``box``).
+        ``confidence`` (K,), and the person mask of ``image``
+        (:class:`runform.pose.roi_mask.RoiMask`; None without silhouette; zero outside ``box``).
     """
     scale = image.shape[1] / full_size[0]
     x0, y0, x1, y1 = (0, 0, image.shape[1], image.shape[0]) if box is None else \
         (int(round(v * scale)) for v in box)
     result = pose.process(image if box is None else np.ascontiguousarray(image[y0:y1, x0:x1]))
-    mask = result.segmentation_mask if config.silhouette.enabled else None
     if result.pose_landmarks is None:
         return None
+    mask = roi_mask_of(result, (x1 - x0, y1 - y0)) if config.silhouette.enabled else None
     crop_size = full_size if box is None else ((x1 - x0) / scale, (y1 - y0) / scale)
     xy, conf = _landmarks_to_row(result.pose_landmarks.landmark, *crop_size)
     if mask is not None:
-        _add_silhouette(xy, conf, mask, config.silhouette, scale)
+        add_silhouette_points(xy, conf, mask, config.silhouette, scale)
     if box is not None:
         xy += (x0 / scale, y0 / scale)
-        mask = _full_mask(mask, (x0, y0, x1, y1), image.shape[:2])
+        if mask is not None:  # the crop's mask placed in the whole image (zero outside the crop)
+            mask = mask.moved(x0, y0, (image.shape[1], image.shape[0]), (x0, y0, x1, y1))
     return xy, conf, mask
-
-
-def _full_mask(mask, box, shape: tuple[int, int]):
-    """A crop's person mask placed in a mask of the whole image (zero outside the crop)."""
-    if mask is None:
-        return None
-    full = np.zeros(shape, dtype=mask.dtype)
-    full[box[1]:box[3], box[0]:box[2]] = mask
-    return full
 
 
 @dataclass(frozen=True)
@@ -223,7 +201,8 @@ class PoseSpan:
 def pose_span(path, capture_fps: float | None, config: PoseConfig, clip_frames: int,
               warm_s: float | None = None, keep_s: float | None = None, stop_s: float | None = None,
               first_index: int = 0, span_frames: int | None = None, max_frames: int | None = None,
-              tick: Callable[[int], None] | None = None, crops: RunnerCrops | None = None) -> PoseSpan:
+              tick: Callable[[int], None] | None = None, crops: RunnerCrops | None = None,
+              census_fps: float | None = None) -> PoseSpan:
     """Run one MediaPipe instance over the frames from ``keep_s`` to ``stop_s`` (seconds).
 
     Frames from ``warm_s`` to ``keep_s`` are seen but not kept: the tracker locks on to the
@@ -233,7 +212,10 @@ def pose_span(path, capture_fps: float | None, config: PoseConfig, clip_frames: 
     ``tick(n)`` is called with the number of frames kept so far. With ``crops`` (several
     people in view) pose is taken on the crop around the followed runner of each clip-wide frame
     index (the warm-up frames use the first kept frame's); a frame without a crop, or whose
-    skeleton is not that runner's (:meth:`RunnerCrops.keeps`), is a gap.
+    skeleton is not that runner's (:meth:`RunnerCrops.keeps`), is a gap. With ``census_fps`` (the
+    clip's frame rate, Hz) the people in view are counted in the kept frames
+    (:class:`runform.pose.census.PeopleCensus`): CrowdSeen is raised at the first sample showing
+    several.
     """
     k = len(KEYPOINT_NAMES)
     cap = max(64, int((span_frames or clip_frames) * 1.05) + 16)  # preallocated; grows only if the header undercounts
@@ -244,7 +226,8 @@ def pose_span(path, capture_fps: float | None, config: PoseConfig, clip_frames: 
     size = None
     background = BackgroundSampler(clip_frames, config.verticals)
     start = warm_s if warm_s is not None else keep_s
-    with open_pose_model(config) as pose:
+    census = PeopleCensus(census_fps, config.runner) if census_fps is not None else None
+    with open_pose_model(config) as pose, census or contextlib.nullcontext():
         # Decoded ahead in a thread: FFmpeg works on another core while MediaPipe runs.
         for t, image in prefetch(iter_frames(path, capture_fps=capture_fps, max_frames=max_frames, start_s=start,
                                              stop_s=stop_s, max_side=config.max_side)):
@@ -262,17 +245,20 @@ def pose_span(path, capture_fps: float | None, config: PoseConfig, clip_frames: 
                 gc.collect(1)
             if keep_s is not None and t < keep_s:
                 continue  # warming up the tracker
+            if census is not None:
+                census.check(first_index + n, image)
             if n == cap:
                 xy = np.concatenate([xy, np.full_like(xy, np.nan)])
                 conf = np.concatenate([conf, np.zeros_like(conf)])
                 times = np.concatenate([times, np.empty_like(times)])
                 cap *= 2
+            person = None
             if found is not None:
-                xy[n], conf[n], mask = found
+                xy[n], conf[n], person = found
                 detected += 1
-            else:
-                mask = None
-            background.add(first_index + n, image, mask, full_size=size)
+            # The mask is warped onto the whole frame only for the few frames the background samples.
+            whole = person.full() if person is not None and background.wants(first_index + n) else None
+            background.add(first_index + n, image, whole, full_size=size)
             times[n] = t
             n += 1
             if tick is not None:
@@ -337,19 +323,22 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
     RunnerPointError
         When ``runner_xy`` is outside the first frame.
     """
-    from runform.pose.segments import default_workers, plan_segments, run_segments
+    from runform.pose.segments import default_workers, plan_segments
 
     path = Path(path)
     info = probe_video(path)
     total = info.frame_count if max_frames is None else min(info.frame_count or max_frames, max_frames)
     workers = default_workers() if workers is None else max(1, int(workers))
     plan = plan_segments(info, capture_fps, workers) if max_frames is None else []
-    crops = follow_runner(path, runner_xy, config.runner, max_frames, progress)
-    if len(plan) > 1:
-        spans = run_segments(pose_span, path, capture_fps, config, plan, total, progress, crops)
-    else:
-        tick = (lambda n: progress(n, max(total, n))) if progress is not None else None
-        spans = [pose_span(path, capture_fps, config, total or 300, max_frames=max_frames, tick=tick, crops=crops)]
+    # Without --runner the people are counted in the pose pass's own frames; only when it finds
+    # several is the runner followed and the pass run again on crops around them.
+    crops = None if runner_xy is None else follow_runner(path, runner_xy, config.runner, max_frames, progress)
+    try:
+        spans = _spans(path, capture_fps, config, plan, total, max_frames, progress, crops,
+                       census_fps=info.fps if crops is None else None)
+    except CrowdSeen:
+        crops = follow_runner(path, None, config.runner, max_frames, progress, census=False)
+        spans = _spans(path, capture_fps, config, plan, total, max_frames, progress, crops)
     n = sum(len(s.time_s) for s in spans)
     detected = sum(s.detected for s in spans)
     rate = detected / n if n else 0.0
@@ -369,6 +358,18 @@ def estimate_pose(path, capture_fps: float | None = None, config: PoseConfig = P
         np.concatenate([s.xy for s in spans]), np.concatenate([s.confidence for s in spans]),
         np.concatenate([s.time_s for s in spans]), units="px", image_size=spans[0].size, meta=meta,
     )
+
+
+def _spans(path, capture_fps, config: PoseConfig, plan, total: int, max_frames, progress, crops,
+           census_fps: float | None = None) -> list[PoseSpan]:
+    """The pose pass: segments in parallel (:mod:`runform.pose.segments`) or one run here."""
+    from runform.pose.segments import run_segments
+
+    if len(plan) > 1:
+        return run_segments(pose_span, path, capture_fps, config, plan, total, progress, crops, census_fps)
+    tick = (lambda n: progress(n, max(total, n))) if progress is not None else None
+    return [pose_span(path, capture_fps, config, total or 300, max_frames=max_frames, tick=tick, crops=crops,
+                      census_fps=census_fps)]
 
 
 def _several_people_note(crops: RunnerCrops, kept: int, n: int) -> str:

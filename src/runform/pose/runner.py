@@ -30,7 +30,7 @@ from runform.errors import NoRunnerFound, RunnerPointError
 from runform.pose.tracks import Box, box_centre, box_height, choose_track, distinct_boxes, grow_box, \
     interpolate_track, link_tracks, same_person
 
-__all__ = ["RunnerConfig", "RunnerCrops", "follow_runner", "find_people"]
+__all__ = ["RunnerConfig", "RunnerCrops", "follow_runner", "find_people", "census_step", "comparable"]
 
 
 @dataclass(frozen=True)
@@ -225,9 +225,15 @@ class RunnerCrops:
                 "frames": len(self.boxes), "frames_kept": kept}
 
 
+def census_step(fps: float, config: RunnerConfig = RunnerConfig()) -> int:
+    """Frames between two samples of the census (``census_hz``, never denser than ``sample_hz``)."""
+    fps = fps if np.isfinite(fps) and fps > 0 else 30.0
+    return max(1, int(round(fps / config.sample_hz)), int(round(fps / config.census_hz)))
+
+
 def follow_runner(path, point: tuple[float, float] | None = None, config: RunnerConfig = RunnerConfig(),
                   max_frames: int | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> RunnerCrops | None:
+                  progress: Callable[[int, int], None] | None = None, census: bool = True) -> RunnerCrops | None:
     """Choose the runner and where to crop every frame, or None when one person is in view.
 
     Parameters
@@ -242,6 +248,9 @@ def follow_runner(path, point: tuple[float, float] | None = None, config: Runner
         As the pose pass.
     progress : callable, optional
         Called as ``progress(frames read, 0)`` (0: total unknown) while frames are searched.
+    census : bool
+        False when a census already found several people
+        (:class:`runform.pose.census.PeopleCensus`, in the pose pass): the runner is followed at once.
 
     Returns
     -------
@@ -256,20 +265,18 @@ def follow_runner(path, point: tuple[float, float] | None = None, config: Runner
     NoRunnerFound
         No person at ``point`` in the first frame.
     """
-    import mediapipe as mp  # slow import
-
     from runform.io.video import probe_video
+    from runform.pose.roi_mask import open_roi_pose
 
     info = probe_video(path)
     fps = info.fps if np.isfinite(info.fps) and info.fps > 0 else 30.0
     step = max(1, int(round(fps / config.sample_hz)))
     max_gap = max(step, int(round(config.max_gap_s * fps)))
-    with mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=False,
-                                min_detection_confidence=0.5) as pose:
-        if point is None:
+    # MediaPipe Pose in static-image mode (the graph of mp.solutions.pose, runform.pose.roi_mask).
+    with open_roi_pose(1, False, False, 0.5, 0.5, static=True) as pose:
+        if point is None and census:
             # A sparse census first: with one person in view (most clips) that is all it costs.
-            _, crowd, _, _ = _scan(pose, path, max(step, int(round(fps / config.census_hz))), None, config,
-                                   max_frames, progress)
+            _, crowd, _, _ = _scan(pose, path, census_step(fps, config), None, config, max_frames, progress)
             if max(crowd, default=0) < 2:
                 return None
         samples, crowd, size, n = _scan(pose, path, step, point, config, max_frames, progress, info.mirrored)
@@ -298,7 +305,8 @@ def _scan(pose, path, step: int, point, config: RunnerConfig, max_frames: int | 
     size = None
     n = 0
     around: list[Box] = []
-    for n, (_, image) in enumerate(iter_frames(path, max_frames=max_frames), 1):
+    # Only the sampled frames are converted to RGB (the others are decoded: the next need them).
+    for n, (_, image) in enumerate(iter_frames(path, max_frames=max_frames, every=step), 1):
         if progress is not None:
             progress(n, 0)
         if (n - 1) % step:
@@ -312,13 +320,13 @@ def _scan(pose, path, step: int, point, config: RunnerConfig, max_frames: int | 
         if first and point is not None:
             people = _with_seed(pose, image, point, people, config)
         samples.append((n - 1, people))
-        crowd.append(_comparable(people, config) + 2 * fused)
+        crowd.append(comparable(people, config) + 2 * fused)
         # Follow everyone seen lately: crops keep small or partly hidden people in view.
         around = distinct_boxes([b for _, bs in samples[-3:] for b in bs][::-1])
     return samples, crowd, size, n
 
 
-def _comparable(boxes: list, config: RunnerConfig) -> int:
+def comparable(boxes: list, config: RunnerConfig) -> int:
     """People in one sample whose height is at least ``min_relative_height`` of the tallest."""
     if not boxes:
         return 0

@@ -16,10 +16,13 @@ the number of workers beyond one MediaPipe instance each.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
+import sys
 import time
+import types
 from dataclasses import dataclass
 from typing import Callable
 
@@ -115,27 +118,57 @@ _counters = None  # the worker's view of the shared progress counters
 def _init_worker(counters) -> None:
     global _counters
     _counters = counters
+    from runform.pose.roi_mask import preload_graph_runner
+
+    preload_graph_runner()
 
 
-def _run(pose_span, path: str, capture_fps, config, segment: Segment, slot: int, clip_frames: int, crops=None):
+@contextlib.contextmanager
+def _no_main_module():
+    """Start processes that do not import this program's ``__main__``.
+
+    A ``spawn``ed process first imports the parent's main module (the ``runform`` CLI, which
+    imports the whole analysis: scipy.signal and friends, ~1.5 s of CPU); a pose worker runs
+    only :func:`_run`, which imports what it needs. With a bare ``__main__`` (no spec, no file)
+    in place while the pool starts, multiprocessing has nothing to import.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _run(pose_span, path: str, capture_fps, config, segment: Segment, slot: int, clip_frames: int, crops=None,
+         census_fps=None):
     """A worker process's segment (module level: ``spawn`` pickles it, and ``pose_span``, by name)."""
+    from runform.pose.census import CrowdSeen
 
     def tick(n: int) -> None:
         _counters[slot] = n
+        if _counters[-1]:
+            raise CrowdSeen(-1)  # another segment's census found several people: this pass is void
 
-    return pose_span(path, capture_fps, config, clip_frames, warm_s=segment.warm_s, keep_s=segment.keep_s,
-                     stop_s=segment.stop_s, first_index=segment.first_index, span_frames=segment.frames,
-                     tick=tick, crops=crops)
+    try:
+        return pose_span(path, capture_fps, config, clip_frames, warm_s=segment.warm_s, keep_s=segment.keep_s,
+                         stop_s=segment.stop_s, first_index=segment.first_index, span_frames=segment.frames,
+                         tick=tick, crops=crops, census_fps=census_fps)
+    except CrowdSeen:
+        _counters[-1] = 1
+        raise
 
 
 def run_segments(pose_span: Callable, path, capture_fps: float | None, config, plan: list[Segment], clip_frames: int,
-                 progress: Callable[[int, int], None] | None = None, crops=None) -> list:
+                 progress: Callable[[int, int], None] | None = None, crops=None, census_fps: float | None = None) -> list:
     """Pose of every segment of ``plan``: the first here, the others in worker processes.
 
     ``pose_span`` is :func:`runform.pose.mediapipe_pose.pose_span`, passed in so that this
     module and the pose pass that calls it do not import each other. ``crops``
     (:class:`runform.pose.runner.RunnerCrops`, by clip-wide frame index) goes to every segment:
-    pose on the followed runner only.
+    pose on the followed runner only. With ``census_fps`` every segment counts the people in its
+    frames (:class:`runform.pose.census.PeopleCensus`); the first to find several stops them all
+    (CrowdSeen).
 
     Returns
     -------
@@ -144,31 +177,43 @@ def run_segments(pose_span: Callable, path, capture_fps: float | None, config, p
 
     Raises
     ------
-    Whatever a segment raised (e.g. UnreadableInput); the other workers are stopped.
+    Whatever a segment raised (e.g. UnreadableInput, CrowdSeen); the other workers are stopped.
     """
     ctx = multiprocessing.get_context("spawn")
-    counters = ctx.Array("q", len(plan), lock=False)
+    from runform.pose.census import CrowdSeen
+
+    counters = ctx.Array("q", len(plan) + 1, lock=False)  # frames kept per segment; last: several people seen
     total = max(clip_frames, 1)
 
     def report() -> None:
         if progress is not None:
-            done = sum(counters[:])
+            done = sum(counters[:-1])
             progress(done, max(total, done))
 
     def tick(n: int) -> None:
         counters[0] = n
+        if counters[-1]:
+            raise CrowdSeen(-1)
         report()
 
-    pool = ctx.Pool(len(plan) - 1, initializer=_init_worker, initargs=(counters,))
+    with _no_main_module():
+        pool = ctx.Pool(len(plan) - 1, initializer=_init_worker, initargs=(counters,))
     ok = False
     try:
-        pending = [pool.apply_async(_run, (pose_span, str(path), capture_fps, config, seg, i, clip_frames, crops))
+        pending = [pool.apply_async(_run, (pose_span, str(path), capture_fps, config, seg, i, clip_frames, crops,
+                                           census_fps))
                    for i, seg in enumerate(plan) if i]
         first = plan[0]
-        spans = [pose_span(path, capture_fps, config, clip_frames, stop_s=first.stop_s,
-                           span_frames=first.frames, tick=tick, crops=crops)]
+        try:
+            spans = [pose_span(path, capture_fps, config, clip_frames, stop_s=first.stop_s,
+                               span_frames=first.frames, tick=tick, crops=crops, census_fps=census_fps)]
+        except CrowdSeen:
+            counters[-1] = 1
+            raise
         for job in pending:
             while not job.ready():
+                if counters[-1]:
+                    raise CrowdSeen(-1)
                 report()
                 time.sleep(0.2)
             spans.append(job.get())

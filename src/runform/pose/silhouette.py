@@ -36,7 +36,7 @@ from scipy.ndimage import label, map_coordinates
 from ..keypoints import INDEX
 
 __all__ = ["SilhouetteConfig", "SILHOUETTE_POINTS", "cut_midpoint", "shank_centres", "foot_sole",
-           "silhouette_points"]
+           "silhouette_points", "add_silhouette_points", "legs_window"]
 
 #: Keypoints measured on the mask, per leg (``left_``/``right_`` prefixed).
 SILHOUETTE_POINTS = ("knee_silhouette", "ankle_silhouette", "heel_silhouette", "sole")
@@ -258,3 +258,47 @@ def silhouette_points(mask: np.ndarray, xy: np.ndarray,
         out[f"{side}_sole"], out[f"{side}_heel_silhouette"] = foot_sole(
             mask, foot, float(np.linalg.norm(ankle - knee)), config)
     return out
+
+
+def add_silhouette_points(xy: np.ndarray, conf: np.ndarray, mask, config: SilhouetteConfig,
+                          mask_scale: float = 1.0) -> None:
+    """Fill one frame's silhouette keypoints in place; confidence is that of the landmarks seeding them.
+
+    ``mask_scale`` is the mask's size over the frame's (< 1 when pose ran on a scaled-down frame):
+    the seeds are scaled to the mask and the points found scaled back to full-resolution pixels.
+    ``mask`` is a :class:`runform.pose.roi_mask.RoiMask` (its ``size`` and ``window``): it is
+    warped onto the legs' window only (:func:`legs_window`).
+    """
+    seeds_xy = xy if mask_scale == 1.0 else xy * mask_scale
+    box = legs_window(seeds_xy, mask.size, config)
+    if box is None:
+        return
+    origin = np.array(box[:2], dtype=float)
+    for name, point in silhouette_points(mask.window(*box), seeds_xy - origin, config).items():
+        if not np.all(np.isfinite(point)):
+            continue
+        side, part = name.split("_", 1)
+        seeds = ("heel", "toe") if part in ("sole", "heel_silhouette") else ("knee", "ankle")
+        xy[INDEX[name]] = (point + origin) / mask_scale
+        conf[INDEX[name]] = min(conf[INDEX[f"{side}_{j}"]] for j in seeds)
+
+
+_LEG_POINTS = np.array([INDEX[f"{s}_{j}"] for s in ("left", "right") for j in ("knee", "ankle", "heel", "toe")])
+
+
+def legs_window(xy: np.ndarray, size: tuple[int, int], config: SilhouetteConfig) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) in pixels holding every pixel the silhouette searches of both legs read.
+
+    The searches reach ``half_width`` of a shank length across the shank and ``2 * foot_margin``
+    below the foot (:mod:`runform.pose.silhouette`); two pixels more for the interpolation.
+    None when the legs' landmarks are missing.
+    """
+    legs = xy[_LEG_POINTS]
+    if not np.all(np.isfinite(legs)):
+        return None
+    shank = max(float(np.linalg.norm(legs[0] - legs[1])), float(np.linalg.norm(legs[4] - legs[5])))
+    reach = max(config.half_width, 2.0 * config.foot_margin) * shank + 2.0
+    (x0, y0), (x1, y1) = legs.min(axis=0) - reach, legs.max(axis=0) + reach
+    x0, y0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
+    x1, y1 = min(size[0], int(np.ceil(x1))), min(size[1], int(np.ceil(y1)))
+    return (x0, y0, x1, y1) if x1 - x0 >= 2 and y1 - y0 >= 2 else None
