@@ -250,7 +250,7 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     summary = summarize(contacts, geom.near_side if camera_view else None)
     proxies = arm_and_shoulder(clean, geom.near_side)
     summary.update(proxies)
-    quality = quality_flags(kp, geom, contacts, config.quality)
+    quality = quality_flags(kp, geom, contacts, config.quality, summary)
     quality.update(kp.meta.get("quality") or {})  # the reader's notes, e.g. TRC units overruled
     diag["leg_length"] = geom.leg_length
     if camera_view:

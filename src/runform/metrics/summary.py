@@ -74,10 +74,6 @@ def legs_disagree(shin: dict, max_gap_deg: float = MAX_LEG_SHIN_GAP_DEG, min_n: 
     return {"left_deg": left["median"], "right_deg": right["median"], "gap_deg": round(gap, 2)}
 
 
-def _stats_by_foot(contacts: list[dict], name: str) -> dict:
-    return {foot: _stats([s.get(name) for s in contacts if s["foot"] == foot]) for foot in ("left", "right")}
-
-
 def summarize(contacts: list[dict], near_leg: str | None = None) -> dict:
     """Median/IQR/n of every metric, overall and per foot, plus cadence, over the counted contacts.
 
@@ -122,11 +118,12 @@ def summarize(contacts: list[dict], near_leg: str | None = None) -> dict:
 
 
 def quality_flags(kp: Keypoints, geom: RunnerGeometry, contacts: list[dict],
-                  config: QualityConfig = QualityConfig()) -> dict:
+                  config: QualityConfig = QualityConfig(), summary: dict | None = None) -> dict:
     """Flags for results that rest on weak data, each with a plain explanation.
 
     Contact counts are of the counted contacts (not ``excluded``); ``contacts_excluded``
-    says how many were left out and why.
+    says how many were left out and why. ``summary`` (:func:`summarize`'s) gives
+    ``legs_disagree`` when it found the legs' shins too far apart.
     """
     flags: dict[str, str] = {}
     left_out = excluded_summary(contacts)
@@ -164,13 +161,14 @@ def quality_flags(kp: Keypoints, geom: RunnerGeometry, contacts: list[dict],
     if jumps:
         flags["tracking_jumps"] = (f"the body jumped {jumps} time(s) between frames: another person or a camera "
                                    "cut; contacts near the jumps may be wrong")
-    apart = legs_disagree(_stats_by_foot(contacts, "shin_angle_ic_deg")) if geom.near_side else None
+    apart = (summary or {}).get("legs_disagree")
     if apart:
-        far = "left" if geom.near_side == "right" else "right"
+        near = summary["near_leg_metrics_from"]
+        far = "left" if near == "right" else "right"
         flags["legs_disagree"] = (
             f"the shins at contact differ by {apart['gap_deg']:.0f} deg between the legs (left {apart['left_deg']:+.1f}, "
             f"right {apart['right_deg']:+.1f}), more than a runner's two legs do: the far ({far}) leg, partly hidden "
-            f"from this camera, is probably measured wrong, so the session values are the near ({geom.near_side}) leg's")
+            f"from this camera, is probably measured wrong, so the session values are the near ({near}) leg's")
     for foot in ("left", "right"):
         n = sum(1 for s in contacts if s["foot"] == foot)
         if n < config.min_contacts_per_side:
