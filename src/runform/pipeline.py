@@ -231,7 +231,7 @@ def analyze_keypoints(kp: Keypoints, info: InputInfo, config: AnalysisConfig = A
     signals = config.signals
     if info.source_type == "trc":
         # Motion capture is already filtered and has no left/right label swaps.
-        signals = SignalConfig(cutoff_hz=None, fix_swaps=False, max_gap_s=signals.max_gap_s)
+        signals = SignalConfig(cutoff_hz=None, fix_swaps=False, max_gap_s=signals.max_gap_s, foot_spike_leg=None)
     image, diag = clean_keypoints(kp, signals)
     camera = _camera(kp, image, config) if info.source_type == "video" else None
     clean = level_keypoints(image, camera.vertical_at_runner_deg, camera.runner_xy) if camera else image

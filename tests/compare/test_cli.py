@@ -166,10 +166,6 @@ def test_bundled_before_after_videos_show_the_shin_drop(bundled_pair_comparison)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="README, Accuracy, rendered samples: on the first-touch renders the sole's "
-                                        "touchdown reads 16-21 ms late at 30 fps and the far foot of the 'after' runner "
-                                        "3 frames early at some contacts, so its cadence reads 167 (true 172) and the "
-                                        "'before' shin 6 deg low (classifier: uncertain); real video does not show it")
 def test_bundled_pair_cadence_rise_and_verdict_change_are_real(bundled_pair_comparison):
     rows, verdicts = bundled_pair_comparison
     cadence = rows["cadence_spm"]

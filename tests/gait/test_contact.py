@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runform.gait.contact import hinge_time, liftoff_time, touchdown_time
+from runform.gait.contact import TouchConfig, hinge_time, lift_dips, liftoff_time, touchdown_time
 
 LEG = 300.0  # pixels
 
@@ -61,3 +61,64 @@ def test_liftoff_is_the_rise_off_the_ground():
 def test_hinge_needs_samples_on_both_sides():
     t = np.arange(4) / 30.0
     assert hinge_time(t, np.array([0.0, -1.0, -2.0, -2.0]), 0.001, 2, moving_before=True) is None
+
+
+def test_lift_dips_raises_a_one_frame_dip_only():
+    """A reading below each of the next two is raised to their lowest; falls, drifts and rises are kept."""
+    fall = np.array([-990.0, -1005, -1018, -1030, -1031, -1032, -1031])
+    np.testing.assert_array_equal(lift_dips(fall, 2, 3.0), fall)
+    rising_ground = np.array([-1000.0, -1020, -1036, -1035, -1033, -1031, -1030])  # belt not level: 1-2 px/frame
+    np.testing.assert_array_equal(lift_dips(rising_ground, 2, 3.0), rising_ground)
+    dip = fall.copy()
+    dip[3] = -1048.0  # the mask bleeding into the shoe's shadow at the landing frame
+    out = lift_dips(dip, 2, 3.0)
+    assert out[3] == -1032.0 and np.array_equal(np.delete(out, 3), np.delete(dip, 3))
+
+
+def test_touchdown_ignores_the_mask_bleeding_below_the_shoe_at_landing():
+    """15 px of mask below the ground on the first stance frame: IC stays within 0.15 frame (0.5-0.75 without)."""
+    fps = 30.0
+    t = np.arange(0.0, 1.0, 1.0 / fps)
+    plain = []
+    for phase in (0.1, 0.5):
+        touch = 0.4 + phase / fps
+        sole = _sole(t, touch, touch + 0.25)
+        sole[np.searchsorted(t, touch), 1] += 15.0
+        found = touchdown_time(t, sole, touch - 0.05, LEG)
+        assert abs(found - touch) * fps < 0.15
+        plain.append(abs(touchdown_time(t, sole, touch - 0.05, LEG, TouchConfig(dip_frames=0)) - touch) * fps)
+    assert min(plain) > 0.4
+
+
+def test_touchdown_never_precedes_a_frame_with_the_sole_clear_of_the_ground():
+    """A heel swinging down fast, then settling slowly onto the belt (the overstrider render: 31 then 7-8 px a
+    frame at 30 fps, leg 394 px). The fit alone puts the break where the fall slows; IC is held to no earlier
+    than the last frame in which the sole is still clear of the ground (3 % leg above its stance level)."""
+    fps, leg = 30.0, 394.0
+    t = np.arange(0.0, 1.0, 1.0 / fps)
+    for phase in (0.2, 0.6, 0.9):
+        touch = 0.45 + phase / fps
+        slow_from = touch - 2.5 / fps
+        y = np.where(t < slow_from, 1000 - 300 * (touch - slow_from) - 930 * (slow_from - t), 1000 - 300 * (touch - t))
+        y = np.where(t >= touch, 1000.0, y)
+        sole = np.column_stack([np.full(t.size, 100.0), y])
+        last_clear = t[(1000.0 - y > 0.03 * leg) & (t < touch)][-1]
+        found = touchdown_time(t, sole, touch - 0.05, leg)
+        assert found is not None and found >= last_clear and touch - found < 2.0 / fps
+
+
+def test_early_stance_level_follows_the_ground_line():
+    """A belt seen from above slopes in the image: the planted sole moves back along it and goes down 5 px a
+    frame. Carried along the ground line, the level says the sole is on the ground from touchdown on."""
+    fps = 30.0
+    t = np.arange(0.0, 1.0, 1.0 / fps)
+    touch = 0.4 + 0.3 / fps
+    x = np.where(t < touch, 300.0 - 900 * (t - touch), 300.0 + 900 * (t - touch))  # 30 px a frame back
+    slope = 5.0 / 30.0  # dy/dx: 5 px down per frame of travel
+    y = 1000.0 + slope * (x - 300.0) * (t >= touch)
+    y = np.where(t < touch, 1000.0 - 450 * (touch - t), y)
+    sole = np.column_stack([x, y])
+    found = touchdown_time(t, sole, touch - 0.06, 300.0, ground_slope=slope)
+    assert found is not None and abs(found - touch) * fps < 0.2
+    level = touchdown_time(t, sole, touch - 0.06, 300.0)  # level read flat: the first stance frame looks clear
+    assert (level - touch) * fps > 0.5

@@ -22,8 +22,6 @@ def _bench():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="README, Accuracy, rendered samples: on the first-touch renders the sole's "
-                                        "touchdown reads up to 1.3 frames off (the real annotated clip: 0.3)")
 def test_short_relaxed_sample_meets_the_targets(tmp_path, monkeypatch):
     bench = _bench()
     # A 4 s cut of the bundled relaxed runner (same scene and gait, shorter).

@@ -8,6 +8,7 @@ from runform.signals.cleaning import (
     clean_keypoints,
     contiguous_runs,
     fill_short_gaps,
+    find_foot_spikes,
     find_leg_swaps,
     lowpass,
 )
@@ -91,3 +92,38 @@ def test_clean_keypoints_repairs_swaps():
     np.testing.assert_allclose(clean.xy[30, li], xy[30, li])
     np.testing.assert_allclose(clean.xy[30, ri], xy[30, ri])
 
+
+
+def test_a_foot_put_on_the_other_foot_for_two_frames_is_dropped_and_filled():
+    """MediaPipe's slip at touchdown: right ankle, heel and toe on the left foot, knees in place."""
+    t, xy = _two_legs()
+    apart = np.abs(xy[:, INDEX["left_ankle"], 0] - xy[:, INDEX["right_ankle"], 0])
+    bad = [f for f in range(10, 50) if apart[f] > 60 and apart[f + 1] > 60][0]
+    bad = [bad, bad + 1]
+    slipped = xy.copy()
+    for j in ("ankle", "heel", "toe"):
+        slipped[bad, INDEX[f"right_{j}"]] = xy[bad, INDEX[f"left_{j}"]]
+    spikes = find_foot_spikes(slipped, leg=80.0)
+    assert np.flatnonzero(spikes[:, 1]).tolist() == bad and not spikes[:, 0].any()
+    kp = Keypoints(slipped, np.where(np.isfinite(slipped[..., 0]), 1.0, 0.0), t)
+    clean, diag = clean_keypoints(kp, SignalConfig(cutoff_hz=None))
+    assert diag["foot_spikes"] == 2
+    for j in ("ankle", "heel", "toe"):  # filled from the frames around: within 5 px of the true path (was 100)
+        np.testing.assert_allclose(clean.xy[bad, INDEX[f"right_{j}"]], xy[bad, INDEX[f"right_{j}"]], atol=5.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(amplitude=st.floats(0.1, 0.7), stride_hz=st.floats(1.2, 1.7), fps=st.sampled_from([25.0, 30.0, 60.0, 120.0]),
+       phase=st.floats(0.0, 6.3))
+def test_a_steady_swinging_foot_is_never_a_spike(amplitude, stride_hz, fps, phase):
+    """Feet swinging up to +/-0.7 leg at running stride rates, filmed at 25-120 fps: nothing is dropped."""
+    leg = 400.0
+    n = int(2 * fps)
+    t = np.arange(n) / fps
+    xy = np.full((n, len(KEYPOINT_NAMES), 2), np.nan)
+    for side, shift in (("left", 0.0), ("right", np.pi)):
+        for j, (dx, dy) in {"ankle": (0, 0), "heel": (-20, 10), "toe": (60, 15)}.items():
+            swing = np.sin(2 * np.pi * stride_hz * t + phase + shift)
+            xy[:, INDEX[f"{side}_{j}"], 0] = 500 + amplitude * leg * swing + dx
+            xy[:, INDEX[f"{side}_{j}"], 1] = 900 - 0.1 * leg * np.clip(swing, 0, None) + dy
+    assert not find_foot_spikes(xy, leg).any()

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import theilslopes
 
-__all__ = ["TouchConfig", "GroundLine", "ground_line", "hinge_time", "touchdown_time", "liftoff_time"]
+__all__ = ["TouchConfig", "GroundLine", "ground_line", "hinge_time", "lift_dips", "touchdown_time", "liftoff_time"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,11 @@ class TouchConfig:
         clear of the ground.
     final_fall_s : float
         How far back (s) from the last frame clear of the ground the final fall may start.
+    dip_frames, dip_frac : int, float
+        In the touchdown fit, a sole reading lower than each of the next ``dip_frames`` readings
+        by more than ``dip_frac`` leg lengths is raised to their lowest (:func:`lift_dips`).
+        0 frames: off. (Judged against the median of the next readings instead, or over 50 ms
+        at 60 fps, the rendered samples' shin error summed over six was 12.3-12.5 deg against 11.0.)
     """
 
     search_s: tuple[float, float] = (-0.1, 0.1)
@@ -81,6 +86,8 @@ class TouchConfig:
     max_delay_s: float = 0.12
     clear_frac: float = 0.03
     final_fall_s: float = 0.1
+    dip_frames: int = 2
+    dip_frac: float = 0.01
 
 
 @dataclass(frozen=True)
@@ -132,24 +139,28 @@ def ground_line(t: np.ndarray, soles: list[tuple[np.ndarray, float]], leg: float
     dx, dy = np.asarray(dx), np.asarray(dy)
     if dx.size < 6 or np.ptp(dx) < 0.05 * leg:
         return None
-    return GroundLine(float(theilslopes(dy, dx)[0]), int(dx.size))
+    with np.errstate(invalid="ignore"):  # its confidence interval (unused) on collinear points
+        slope = float(theilslopes(dy, dx)[0])
+    return GroundLine(slope, int(dx.size))
 
 
 def hinge_time(t: np.ndarray, height: np.ndarray, grid_s: float, min_side: int,
-               moving_before: bool) -> tuple[float, float] | None:
+               moving_before: bool, earliest: float = -np.inf) -> tuple[float, float] | None:
     """Instant T (s) where a steady change of ``height`` meets a slow drift, by least squares.
 
     Fits ``c + s (t - T) + v max(T - t, 0)`` (``moving_before``: the height changes before T,
     as a descending foot) or ``c + s (t - T) + v max(t - T, 0)`` (after T, as a rising one)
     for every T on a grid of ``grid_s``, keeping ``v`` >= 0; returns the T of least
     squared error and the height change of the moving part (``v`` times its duration), or
-    None with fewer than ``min_side`` samples on either side.
+    None with fewer than ``min_side`` samples on either side. T is not sought before
+    ``earliest`` (s).
     """
     ok = np.isfinite(height)
     t, h = t[ok], height[ok]
     if t.size < 2 * min_side + 1:
         return None
     grid = np.arange(t[min_side - 1], t[-min_side] + 1e-9, grid_s)
+    grid = grid[grid >= earliest]
     best, best_sse = None, np.inf
     span = t[-1] - t[0]
     for T in grid:
@@ -165,24 +176,66 @@ def hinge_time(t: np.ndarray, height: np.ndarray, grid_s: float, min_side: int,
     return best
 
 
+def lift_dips(height: np.ndarray, frames: int, tol: float) -> np.ndarray:
+    """Sole heights with each one-off dip below the ground raised to the readings after it.
+
+    From the final fall into early stance the sole only falls, then follows the ground; it does
+    not rise again within a frame or two. A reading more than ``tol`` below each of the next
+    ``frames`` readings is therefore the person mask bleeding below the shoe (motion blur of the
+    landing foot, its shadow, the belt: 10-20 px on real and rendered video), which a
+    least-squares fit would read as the fall going on. It is raised to the lowest of them.
+
+    Parameters
+    ----------
+    height : ndarray, shape (frames,)
+        Sole height (pixels, up positive), consecutive frames.
+    frames : int
+        How many following readings a dip must lie below.
+    tol : float
+        Margin (pixels) for pixel noise.
+    """
+    height = np.asarray(height, dtype=float)
+    out = height.copy()
+    for i in range(len(height) - frames):
+        after = height[i + 1 : i + 1 + frames]
+        if np.all(height[i] < after - tol):
+            out[i] = float(np.min(after))
+    return out
+
+
+def _along_ground(sole: np.ndarray, level: np.ndarray, slope: float) -> np.ndarray:
+    """The sole's height (px, up +) measured along a ground line of ``slope`` (dy/dx): constant
+    for a sole resting on that ground anywhere along it. Unknown x (no heel) takes the median x
+    of frames ``level``."""
+    x = sole[:, 0]
+    seen = np.isfinite(x[level])
+    x = np.where(np.isfinite(x), x, float(np.median(x[level][seen])) if seen.any() else 0.0)
+    return -sole[:, 1] + slope * x
+
+
 def touchdown_time(t: np.ndarray, sole: np.ndarray, peak_s: float, leg: float,
-                   config: TouchConfig = TouchConfig()) -> float | None:
+                   config: TouchConfig = TouchConfig(), ground_slope: float = 0.0) -> float | None:
     """Initial contact (s): where the sole's descent meets the ground.
 
     None when the sole is not seen landing: no fall of at least ``min_fall_frac`` leg
     lengths, or a break later than ``max_delay_s`` after the heel's forward peak.
+    ``ground_slope`` (dy/dx of :class:`GroundLine`): the belt seen from above or below its own
+    level is not flat in the image, so the sole's early-stance level, read a little later and
+    further back, is carried along it to judge whether the sole is still clear of the ground.
     """
     height = -sole[:, 1]
     window = _window(t, peak_s + config.search_s[0], peak_s + config.stance_s)
     window = window[np.isfinite(height[window])]
-    ground = _window(t, peak_s + config.level_window_s[0], peak_s + config.level_window_s[1])
-    ground = height[ground][np.isfinite(height[ground])]
-    if window.size < 3 or not ground.size:
+    level = _window(t, peak_s + config.level_window_s[0], peak_s + config.level_window_s[1])
+    level = level[np.isfinite(height[level])]
+    if window.size < 3 or not level.size:
         return None
+    along = _along_ground(sole, level, ground_slope)
+    ground = float(np.median(along[level]))
     # The final descent: from the sole's highest point in the search window that comes after
     # the last frame still clear of the ground (the sole can dip and rise again in late swing;
     # only its last fall ends in contact).
-    clear = window[height[window] > float(np.median(ground)) + config.clear_frac * leg]
+    clear = window[along[window] > ground + config.clear_frac * leg]
     clear = clear[t[clear] <= peak_s + config.search_s[1]]
     if not clear.size:
         return None
@@ -191,7 +244,12 @@ def touchdown_time(t: np.ndarray, sole: np.ndarray, peak_s: float, leg: float,
     first = int(before[np.argmax(height[before])])
     k = _window(t, t[first], peak_s + config.stance_s)
     dt = float(np.median(np.diff(t))) if t.size > 1 else 1.0
-    found = hinge_time(t[k], height[k], config.grid_frames * dt, config.min_line_frames, moving_before=True)
+    fit = lift_dips(height[k], config.dip_frames, config.dip_frac * leg) if config.dip_frames else height[k]
+    # Touchdown does not come before the last frame in which the sole is still clear of the
+    # ground: a fall that slows in the air (a heel swinging down past the toe, then settling)
+    # would otherwise put the break at the slowing.
+    found = hinge_time(t[k], fit, config.grid_frames * dt, config.min_line_frames, moving_before=True,
+                       earliest=float(t[last_clear]))
     if found is None or found[1] < config.min_fall_frac * leg or found[0] > peak_s + config.max_delay_s:
         return None
     return found[0]

@@ -244,15 +244,24 @@ def _foot_signals(kp: Keypoints, side: str, direction: int, leg: float, cfg: Eve
     return _FootSignals(side, peaks, heel_x, toe_x, backs, toe_h, sole if seen >= cfg.min_sole_fraction else None)
 
 
-def _touches(kp: Keypoints, sig: _FootSignals, leg: float, cfg: EventConfig) -> list[tuple[float, float | None]]:
+def _touches(kp: Keypoints, sig: _FootSignals, leg: float, cfg: EventConfig,
+             ground: GroundLine | None) -> list[tuple[float, float | None]]:
     """(heel forward peak, sole touchdown or None) per contact of one foot (s)."""
     t = kp.time_s
     use_sole = sig.sole is not None and cfg.ic_method in ("auto", "sole")
+    slope = ground.slope if ground is not None else 0.0
     out = []
     for p in sig.peaks:
         peak = _parabolic_time(t, sig.heel_x, int(p))
-        out.append((peak, touchdown_time(t, sig.sole, peak, leg, cfg.touch) if use_sole else None))
+        out.append((peak, touchdown_time(t, sig.sole, peak, leg, cfg.touch, slope) if use_sole else None))
     return out
+
+
+def _ground(kp: Keypoints, signals: list[_FootSignals], leg: float, config: EventConfig) -> GroundLine | None:
+    """The ground line traced by both feet's soles in stance."""
+    soles = [(sig.sole, _parabolic_time(kp.time_s, sig.heel_x, int(p)))
+             for sig in signals if sig.sole is not None for p in sig.peaks]
+    return ground_line(kp.time_s, soles, leg, config.touch) if soles else None
 
 
 def _foot_stances(kp: Keypoints, sig: _FootSignals, touches: list[tuple[float, float | None]], delay: float,
@@ -312,7 +321,8 @@ def detect_stances(kp: Keypoints, direction: int, config: EventConfig = EventCon
     if not np.isfinite(leg) or leg <= 0:
         return []
     signals = [sig for side in ("left", "right") if (sig := _foot_signals(kp, side, direction, leg, config))]
-    touches = [_touches(kp, sig, leg, config) for sig in signals]
+    ground = _ground(kp, signals, leg, config)
+    touches = [_touches(kp, sig, leg, config, ground) for sig in signals]
     # Contacts whose landing the sole does not show take this runner's own delay from the
     # heel's forward peak to touchdown (retraction timing is consistent step to step), when
     # enough landings were seen; else the fixed delay fitted on motion capture.
@@ -333,9 +343,7 @@ def trace_ground(kp: Keypoints, direction: int, config: EventConfig = EventConfi
     if len(kp) < 4 or direction not in (1, -1) or not np.isfinite(leg) or leg <= 0:
         return None
     signals = [sig for side in ("left", "right") if (sig := _foot_signals(kp, side, direction, leg, config))]
-    soles = [(sig.sole, _parabolic_time(kp.time_s, sig.heel_x, int(p)))
-             for sig in signals if sig.sole is not None for p in sig.peaks]
-    return ground_line(kp.time_s, soles, leg, config.touch) if soles else None
+    return _ground(kp, signals, leg, config)
 
 
 __all__ = ["EventConfig", "Stance", "detect_stances", "trace_ground", "TO_METHODS", "IC_METHODS"]

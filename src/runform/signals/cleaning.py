@@ -1,4 +1,4 @@
-"""Signal cleaning: short-gap filling, zero-lag low-pass, left/right leg-swap repair.
+"""Signal cleaning: short-gap filling, zero-lag low-pass, left/right leg-swap repair, foot spikes.
 
 Each function is pure: it takes arrays (or :class:`Keypoints`) and returns new ones.
 """
@@ -9,8 +9,10 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy.signal import butter, sosfiltfilt
 
+from ..geometry import leg_length
 from ..keypoints import INDEX, Keypoints
 from ..pose.silhouette import SILHOUETTE_POINTS
 
@@ -38,6 +40,13 @@ class SignalConfig:
     unfiltered : tuple of str
         Keypoints that are never low-passed: the soles, whose sudden stop at touchdown is
         the evidence of initial contact (a low-pass would spread it over several frames).
+    foot_spike_leg : float or None
+        A foot whose landmarks (ankle, heel, toe) lie further than this (fraction of the leg
+        length) from their median over ``foot_spike_frames`` is a pose-model slip for that frame:
+        its foot points, and the silhouette points seeded by them, are treated as missing. None
+        skips the check (motion capture).
+    foot_spike_frames : int
+        Width (frames, odd) of that running median.
     """
 
     max_gap_s: float = 0.1
@@ -46,6 +55,8 @@ class SignalConfig:
     min_confidence: float = 0.3
     fix_swaps: bool = True
     unfiltered: tuple[str, ...] = ("left_sole", "right_sole")
+    foot_spike_leg: float | None = 0.2
+    foot_spike_frames: int = 5
 
 
 def fill_short_gaps(x: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
@@ -158,6 +169,90 @@ def find_leg_swaps(xy: np.ndarray, ratio: float = 0.25) -> np.ndarray:
     return swapped
 
 
+_FOOT_POINTS = ("ankle", "heel", "toe")
+
+
+def find_foot_spikes(xy: np.ndarray, leg: float, threshold_leg: float = 0.2, frames: int = 5) -> np.ndarray:
+    """Frames in which a foot's landmarks jump off their path and come back (a pose-model slip).
+
+    Around touchdown MediaPipe puts one foot's ankle, heel and toe on the other foot for one or
+    two frames, about once a stride, on real and rendered video alike (the knees stay put, so
+    :func:`find_leg_swaps` does not always see it). A real foot cannot do that: between
+    neighbouring frames it moves along a smooth path (at 30 fps a running foot's turn in late
+    swing leaves it about 0.04 leg length from the median of five frames), and the median of
+    a steady movement is the middle frame itself, so a steady fast swing is never flagged.
+
+    Parameters
+    ----------
+    xy : ndarray, shape (frames, K, 2)
+        Pixel coordinates (NaN where missing).
+    leg : float
+        Leg length (thigh + shank, same units as ``xy``).
+    threshold_leg : float
+        Distance (fraction of ``leg``) from the running median, averaged over the foot's
+        landmarks, beyond which the frame is a slip.
+    frames : int
+        Width of the running median (odd).
+
+    Returns
+    -------
+    ndarray of bool, shape (frames, 2)
+        Slips of the left (column 0) and right (column 1) foot.
+    """
+    n = xy.shape[0]
+    out = np.zeros((n, 2), bool)
+    if n < frames or not np.isfinite(leg) or leg <= 0:
+        return out
+    for col, side in enumerate(("left", "right")):
+        foot = xy[:, [INDEX[f"{side}_{j}"] for j in _FOOT_POINTS]]
+        first = _off_median(foot, frames) > threshold_leg * leg
+        # Two slipped frames in a window pull its median toward them, which would also flag a
+        # good neighbour of a fast-moving foot; so judge every frame again against the straight
+        # line between the nearest unflagged frames on either side of it (a smooth path).
+        off, span = _off_between(foot, ~first)
+        out[:, col] = np.where(span <= frames, off > threshold_leg * leg, first)
+    return out
+
+
+def _off_median(foot: np.ndarray, frames: int) -> np.ndarray:
+    """Mean distance (px) of each frame's foot points from their running median (0 when unknown)."""
+    half = frames // 2
+    padded = np.pad(foot, ((half, half), (0, 0), (0, 0)), mode="edge")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows: no decision
+        median = np.nanmedian(sliding_window_view(padded, frames, axis=0), axis=-1)
+        off = np.nanmean(np.hypot(*(foot - median).transpose(2, 0, 1)), axis=1)
+    return np.nan_to_num(off, nan=0.0)
+
+
+def _off_between(foot: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each frame's mean distance (px) from the line between the nearest kept frames before and
+    after it, and their distance apart (frames; more than the clip where a side has none)."""
+    n = foot.shape[0]
+    idx = np.arange(n)
+    good = np.flatnonzero(keep & np.isfinite(foot).all(axis=(1, 2)))
+    off, span = np.zeros(n), np.full(n, n + 1)
+    lo = np.searchsorted(good, idx, side="left") - 1
+    hi = np.searchsorted(good, idx, side="right")
+    ok = (lo >= 0) & (hi < good.size)
+    a, b = good[lo[ok]], good[hi[ok]]
+    between = foot[a] + ((idx[ok] - a) / (b - a))[:, None, None] * (foot[b] - foot[a])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a frame without foot points: no decision
+        off[ok] = np.nan_to_num(np.nanmean(np.hypot(*(foot[ok] - between).transpose(2, 0, 1)), axis=1), nan=0.0)
+    span[ok] = b - a
+    return off, span
+
+
+def drop_foot_spikes(xy: np.ndarray, spikes: np.ndarray) -> np.ndarray:
+    """``xy`` with each slipped foot's points (landmarks and their silhouette points) set to NaN."""
+    xy = xy.copy()
+    for col, side in enumerate(("left", "right")):
+        ids = [INDEX[f"{side}_{j}"] for j in _FOOT_POINTS + ("ankle_silhouette", "heel_silhouette", "sole")]
+        xy[np.ix_(spikes[:, col], ids)] = np.nan
+    return xy
+
+
 def swap_legs(xy: np.ndarray, conf: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Exchange left and right leg joints (hip to toe, and their silhouette points) on the given frames."""
     xy, conf = xy.copy(), conf.copy()
@@ -177,7 +272,8 @@ def clean_keypoints(kp: Keypoints, config: SignalConfig = SignalConfig()) -> tup
     Keypoints
         The cleaned series (same frames and timestamps).
     dict
-        Diagnostics: ``swapped_frames`` (count) and ``filled_fraction``.
+        Diagnostics: ``swapped_frames`` (count), ``foot_spikes`` (foot-frames dropped) and
+        ``filled_fraction``.
     """
     xy = kp.xy.copy()
     conf = kp.confidence.copy()
@@ -188,6 +284,11 @@ def clean_keypoints(kp: Keypoints, config: SignalConfig = SignalConfig()) -> tup
         n_swapped = int(swapped.sum())
         if n_swapped:
             xy, conf = swap_legs(xy, conf, np.flatnonzero(swapped))
+    n_spikes = 0
+    if config.foot_spike_leg is not None:
+        spikes = find_foot_spikes(xy, leg_length(kp.with_xy(xy, conf)), config.foot_spike_leg, config.foot_spike_frames)
+        n_spikes = int(spikes.sum())
+        xy = drop_foot_spikes(xy, spikes)
     fs = kp.fps if len(kp) > 1 else 1.0
     missing_before = np.isnan(xy).sum()
     raw = {INDEX[n] for n in config.unfiltered}
@@ -197,4 +298,5 @@ def clean_keypoints(kp: Keypoints, config: SignalConfig = SignalConfig()) -> tup
             smooth = config.cutoff_hz is not None and len(kp) > 1 and k not in raw
             xy[:, k, c] = lowpass(filled, fs, config.cutoff_hz, config.order) if smooth else filled
     filled = (missing_before - np.isnan(xy).sum()) / max(xy.size, 1)
-    return kp.with_xy(xy, conf), {"swapped_frames": n_swapped, "filled_fraction": float(filled)}
+    return kp.with_xy(xy, conf), {"swapped_frames": n_swapped, "foot_spikes": n_spikes,
+                                  "filled_fraction": float(filled)}

@@ -34,32 +34,36 @@ BEFORE = GaitParams(cadence_spm=160, shin_angle_ic_deg=14.0, foot_strike_angle_i
 AFTER = replace(BEFORE, cadence_spm=172, shin_angle_ic_deg=4.0, foot_strike_angle_ic_deg=6.0,
                 knee_flexion_ic_deg=17.0, trunk_lean_deg=7.0, lean_from_waist=False, duty_factor=0.35)
 
-#: The first-touch model (:mod:`runform.synth.contact`): truth IC is the sole's first touch
-#: of the belt, and each runner stops the heel's forward swing a different time before it
-#: (``heel_lead_s``), over the range seen in real runners (motion capture 23-28 ms, the
-#: annotated treadmill runner 50-90 ms), so a detector cannot agree with the samples by
-#: assuming one delay. A real foot stops abruptly at touch: 6 ms joint smoothing.
-FIRST_TOUCH = dict(joint_smoothing_s=0.006)
+#: How the sample runners move through late swing and contact (README, "Renders that move like
+#: real runners"): each follows ONE real runner's late-swing curves at that runner's own timing
+#: (``population_runner``: subject x side of RBDS/RIC, so the heel's lead before touch is theirs:
+#: 10-38 ms), on a belt at 2.8 m/s that lets the sole come down steadily (5-9 cm up 100 ms before
+#: touch, as real soles), the impact stopping the hip's fall. Truth IC is the sole's first touch;
+#: a real foot stops abruptly at touch (6 ms joint smoothing).
+REAL_MOTION = dict(late_swing=True, heel_lead_s=None, belt_speed_m_s=2.8, hip_stance_speed_m_s=0.0,
+                   joint_smoothing_s=0.006)
 #: Calf-shaped lower legs and true verticals behind the treadmill, as in real footage.
 SCENE = SceneConfig(calf=1.0, structures=True)
 
 SAMPLES: dict[str, tuple[GaitParams, SceneConfig]] = {
-    "relaxed_60fps": (replace(RELAXED, fps=60.0, duration_s=10.0, direction=1, heel_lead_s=0.04, **FIRST_TOUCH),
-                      SCENE),
-    "overstrider_30fps": (replace(OVERSTRIDER, fps=30.0, duration_s=10.0, direction=-1, heel_lead_s=0.03,
-                                  **FIRST_TOUCH),
+    # RIC100769 L: the shank turns -1.68 deg per % of stride through touch on this runner.
+    "relaxed_60fps": (replace(RELAXED, fps=60.0, duration_s=10.0, direction=1, population_runner=101,
+                              **REAL_MOTION), SCENE),
+    "overstrider_30fps": (replace(OVERSTRIDER, fps=30.0, duration_s=10.0, direction=-1, population_runner=101,
+                                  **REAL_MOTION),
                           replace(SCENE, shirt=(40, 120, 60), shorts=(20, 20, 20), wall_top=(226, 214, 196),
                                   skin=(150, 105, 80), hair=(20, 16, 12))),
-    "before_retraining_60fps": (replace(BEFORE, fps=60.0, duration_s=10.0, direction=1, heel_lead_s=0.035,
-                                        **FIRST_TOUCH), SCENE),
-    # "Pulling the Road": after the block the runner stops the foot earlier before landing.
-    "after_retraining_60fps": (replace(AFTER, fps=60.0, duration_s=10.0, direction=1, heel_lead_s=0.065,
-                                       **FIRST_TOUCH), SCENE),
+    # RBDS001 L before the block; "Pulling the Road": after it, RIC101688 L, who stops the foot
+    # earlier before landing (heel lead 38 ms against 21).
+    "before_retraining_60fps": (replace(BEFORE, fps=60.0, duration_s=10.0, direction=1, population_runner=27,
+                                        **REAL_MOTION), SCENE),
+    "after_retraining_60fps": (replace(AFTER, fps=60.0, duration_s=10.0, direction=1, population_runner=84,
+                                       **REAL_MOTION), SCENE),
     # The same pair as a phone at 30 fps would film it.
-    "before_retraining_30fps": (replace(BEFORE, fps=30.0, duration_s=10.0, direction=1, heel_lead_s=0.035,
-                                        **FIRST_TOUCH), SCENE),
-    "after_retraining_30fps": (replace(AFTER, fps=30.0, duration_s=10.0, direction=1, heel_lead_s=0.065,
-                                       **FIRST_TOUCH), SCENE),
+    "before_retraining_30fps": (replace(BEFORE, fps=30.0, duration_s=10.0, direction=1, population_runner=27,
+                                        **REAL_MOTION), SCENE),
+    "after_retraining_30fps": (replace(AFTER, fps=30.0, duration_s=10.0, direction=1, population_runner=84,
+                                       **REAL_MOTION), SCENE),
 }
 
 
