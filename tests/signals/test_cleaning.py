@@ -127,3 +127,13 @@ def test_a_steady_swinging_foot_is_never_a_spike(amplitude, stride_hz, fps, phas
             xy[:, INDEX[f"{side}_{j}"], 0] = 500 + amplitude * leg * swing + dx
             xy[:, INDEX[f"{side}_{j}"], 1] = 900 - 0.1 * leg * np.clip(swing, 0, None) + dy
     assert not find_foot_spikes(xy, leg).any()
+
+
+def test_real_running_feet_from_motion_capture_are_never_spikes(shared_data):
+    """Marker feet (RBDS treadmill, P01 overground) at 30 and 60 Hz: within 0.064 leg of their path, none dropped."""
+    from runform.geometry import leg_length
+    from runform.io.trc import read_trc
+
+    for name in ("RBDS001runT25_30hz.trc", "RBDS001runT25_60hz.trc", "P01_S01_Running_01_30hz.trc"):
+        kp = read_trc(shared_data / "mocap-gt" / name)
+        assert not find_foot_spikes(kp.xy, leg_length(kp)).any(), name
