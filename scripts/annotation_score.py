@@ -32,6 +32,8 @@ class ContactScore:
     near_shin_mae_deg: float
     near_shin_bias_deg: float
     near_shin_n: int
+    near_knee_mae_deg: float
+    near_knee_bias_deg: float
     heel_vs_hip_truth_pct: float
     heel_vs_hip_truth_image_pct: float
     heel_vs_hip_measured_pct: float
@@ -46,6 +48,8 @@ class ContactScore:
             f"bias (median) {self.ic_bias_frames:+.2f} frames",
             f"near-foot shin at contact: MAE {self.near_shin_mae_deg:.1f} deg, bias {self.near_shin_bias_deg:+.1f} deg "
             f"({self.near_shin_n} contacts; truth from the true vertical, +/-4 deg)",
+            f"near-foot knee flexion at contact: MAE {self.near_knee_mae_deg:.1f} deg, bias "
+            f"{self.near_knee_bias_deg:+.1f} deg (truth: annotated hip, knee and ankle at first touch; no target)",
             f"heel vs hip at contact (near foot, median): measured {self.heel_vs_hip_measured_pct:+.1f} % leg, "
             f"truth {self.heel_vs_hip_truth_pct:+.1f} % leg (+ = heel ahead; along the true horizontal at first "
             f"touch; along image x at the IC frame {self.heel_vs_hip_truth_image_pct:+.1f})",
@@ -98,13 +102,24 @@ def heel_ahead_true(points: dict, up: np.ndarray, direction: float) -> float:
     return float(direction * (heel - hip) @ across)
 
 
+def knee_flexion_of(points: dict) -> float:
+    """Knee flexion (deg, 0 = straight) from annotated ``hip``, ``knee`` and ``ankle`` pixels."""
+    hip, knee, ankle = (np.asarray(points[j], float) for j in ("hip", "knee", "ankle"))
+    thigh, shank = knee - hip, ankle - knee
+    cos = thigh @ shank / (np.linalg.norm(thigh) * np.linalg.norm(shank))
+    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
+def _at_touch(contact: dict, value) -> float:
+    """``value(points)`` at the annotated sub-frame touch instant, interpolated between its frames."""
+    frames = sorted(int(k) for k in contact["points"])
+    return float(np.interp(contact["ic_subframe"], frames, [value(contact["points"][str(k)]) for k in frames]))
+
+
 def _truth_heel_ahead(contact: dict, truth: dict, direction: float) -> float:
     """Heel ahead of hip (px) at the annotated sub-frame touch instant, interpolated between the
     annotated frames (the heel moves ~25-30 px a frame against the hip at touch on this 30 fps clip)."""
-    frames = sorted(int(k) for k in contact["points"])
-    values = [heel_ahead_true(p, true_up(truth, p["hip"]), direction)
-              for p in (contact["points"][str(k)] for k in frames)]
-    return float(np.interp(contact["ic_subframe"], frames, values))
+    return _at_touch(contact, lambda p: heel_ahead_true(p, true_up(truth, p["hip"]), direction))
 
 
 def score_contacts(analysis, truth: dict) -> ContactScore:
@@ -122,7 +137,7 @@ def score_contacts(analysis, truth: dict) -> ContactScore:
     detected = [(s["foot"], (s["ic_time_s"] - t0) * fps, s) for s in analysis.contacts]
     step = np.median(np.diff(sorted(c["ic_subframe"] for c in truth["contacts"])))
     direction = -1.0 if truth.get("running_direction") == "left" else 1.0
-    used, errs, shin, heel_t, heel_img, heel_m, strike = set(), [], [], [], [], [], []
+    used, errs, shin, knee, heel_t, heel_img, heel_m, strike = set(), [], [], [], [], [], [], []
     for c in truth["contacts"]:
         foot = near if c["foot"] == "near" else far
         cands = [(abs(f - c["ic_subframe"]), i) for i, (side, f, _) in enumerate(detected)
@@ -139,13 +154,15 @@ def score_contacts(analysis, truth: dict) -> ContactScore:
         ic = str(c["ic_frame"])
         if s.get("shin_angle_ic_deg") is not None:
             shin.append(s["shin_angle_ic_deg"] - derived["shin_angle_vs_local_true_vertical_deg"][ic])
+        if s.get("knee_flexion_ic_deg") is not None and c.get("points"):
+            knee.append(s["knee_flexion_ic_deg"] - _at_touch(c, knee_flexion_of))
         heel_img.append(100.0 * derived["heel_ahead_of_hip_px"][ic] / leg)
         heel_t.append(100.0 * _truth_heel_ahead(c, truth, direction) / leg)
         if s.get("overstride_pct_leg") is not None:
             heel_m.append(s["overstride_pct_leg"])
         if c.get("foot_strike") and s.get("foot_strike"):
             strike.append(c["foot_strike"] == s["foot_strike"])
-    errs, shin = np.asarray(errs), np.asarray(shin)
+    errs, shin, knee = np.asarray(errs), np.asarray(shin), np.asarray(knee)
     session = ((analysis.overstriding or {}).get("session") or {})
     nan = float("nan")
     return ContactScore(
@@ -156,6 +173,8 @@ def score_contacts(analysis, truth: dict) -> ContactScore:
         ic_median_abs_ms=float(np.median(np.abs(errs))) * 1000.0 / fps if errs.size else nan,
         near_shin_mae_deg=float(np.mean(np.abs(shin))) if shin.size else nan,
         near_shin_bias_deg=float(np.mean(shin)) if shin.size else nan, near_shin_n=int(shin.size),
+        near_knee_mae_deg=float(np.mean(np.abs(knee))) if knee.size else nan,
+        near_knee_bias_deg=float(np.mean(knee)) if knee.size else nan,
         heel_vs_hip_truth_pct=float(np.median(heel_t)) if heel_t else nan,
         heel_vs_hip_truth_image_pct=float(np.median(heel_img)) if heel_img else nan,
         heel_vs_hip_measured_pct=float(np.median(heel_m)) if heel_m else nan,

@@ -114,3 +114,23 @@ def test_value_at_ic_falls_back_to_linear_next_to_a_gap():
     assert _at(series, t, 4.5 / 30)[0] == pytest.approx(0.5 * (16 + 25))
     series[5] = np.nan  # an inner neighbour missing: no value
     assert np.isnan(_at(series, t, 4.5 / 30)[0])
+
+
+def test_knee_flexion_takes_the_silhouette_shank_where_measured():
+    """Thigh 25 deg forward; MediaPipe's shank 12 deg forward, the silhouette's 4: flexion 21, and 13 without it."""
+    from runform.metrics.stance import knee_flexion
+
+    def ray(origin, deg, length):
+        return np.asarray(origin) + length * np.array([np.sin(np.radians(deg)), np.cos(np.radians(deg))])
+
+    hip = np.array([[500.0, 600.0]])
+    knee = ray(hip[0], 25.0, 200.0)[None]
+    ankle = ray(knee[0], 12.0, 210.0)[None]
+    k_sil = ray(knee[0], 4.0, 20.0)[None]
+    a_sil = ray(knee[0], 4.0, 190.0)[None]
+    assert knee_flexion(hip, knee, ankle, k_sil, a_sil, 1)[0] == pytest.approx(21.0)
+    unseen = np.full((1, 2), np.nan)
+    assert knee_flexion(hip, knee, ankle, unseen, unseen, 1)[0] == pytest.approx(13.0)
+    # Facing the other way (mirrored x): the same flexion.
+    flip = np.array([-1.0, 1.0])
+    assert knee_flexion(hip * flip, knee * flip, ankle * flip, k_sil * flip, a_sil * flip, -1)[0] == pytest.approx(21.0)

@@ -55,3 +55,13 @@ def test_a_heel_on_the_leaning_true_vertical_is_level_with_the_hip(score, lean, 
     truth = {"camera": {"pitch": f"vanishing point at about (x={vp[0]:.6f}, y={vp[1]:.6f}) px"}}
     got = score.heel_ahead_true({"heel": heel.tolist(), "hip": hip.tolist()}, score.true_up(truth, hip), -1.0)
     assert got == pytest.approx(ahead, abs=1e-6)
+
+
+@given(thigh=st.floats(-30.0, 45.0), shank=st.floats(-20.0, 30.0))
+def test_knee_flexion_of_annotated_points_is_thigh_minus_shank(score, thigh, shank):
+    """Hip, knee and ankle placed with the thigh and shank at known angles from vertical: flexion is their difference."""
+    hip = np.array([300.0, 900.0])
+    knee = hip + 130.0 * np.array([math.sin(math.radians(thigh)), math.cos(math.radians(thigh))])
+    ankle = knee + 140.0 * np.array([math.sin(math.radians(shank)), math.cos(math.radians(shank))])
+    got = score.knee_flexion_of({"hip": hip.tolist(), "knee": knee.tolist(), "ankle": ankle.tolist()})
+    assert got == pytest.approx(abs(thigh - shank), abs=1e-4)  # arccos near 0: ~1e-6 deg

@@ -105,7 +105,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("foot_strike_angle_ic_deg", "Foot strike angle", "deg",
            "Heel-to-toe pitch at contact minus the flat-foot pitch in mid-stance; + = toes up. > 8 deg rearfoot, "
            "< -1.6 deg forefoot (Altman & Davis 2012).", table=True),
-    Metric("knee_flexion_ic_deg", "Knee flexion at contact", "deg", "180 minus the hip-knee-ankle angle at contact.",
+    Metric("knee_flexion_ic_deg", "Knee flexion at contact", "deg",
+           "Thigh (hip -> knee) minus shank (the shin line) from vertical at contact; 0 = straight.",
            table=True),
     Metric("knee_flexion_peak_stance_deg", "Peak stance knee flexion", "deg",
            "Largest knee flexion between contact and toe-off.", near_leg_in_video=True),

@@ -122,6 +122,21 @@ def _next_ic(stances, i: int, same: bool):
     return None
 
 
+def knee_flexion(hip, knee, ankle, knee_sil, ankle_sil, direction: int) -> np.ndarray:
+    """Knee flexion (deg, 0 = straight, + flexed) in the sagittal view: the thigh's angle from the
+    vertical (hip -> knee landmarks) minus the shank's, the shank taken as the silhouette's
+    knee -> ankle joint-centre line where it was measured (as the shin angle is; MediaPipe's own
+    knee -> ankle line is 2-3 times further off on real video), else 180 - hip-knee-ankle.
+
+    On the annotated real clip (16 near-foot contacts) this read knee flexion at contact to MAE
+    5.3 deg (bias +3.3) against 6.3 (+4.9) with MediaPipe's shank; on the six rendered samples
+    to 2.0-5.8 deg against 2.7-9.8.
+    """
+    thigh = angle_from_vertical(np.asarray(knee, float) - np.asarray(hip, float), direction)
+    shank = angle_from_vertical(np.asarray(ankle_sil, float) - np.asarray(knee_sil, float), direction)
+    return np.where(np.isfinite(shank), thigh - shank, flexion_angle(hip, knee, ankle))
+
+
 def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[Contact]:
     """One :class:`~runform.metrics.contact.Contact` per stance, in time order.
 
@@ -149,8 +164,9 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[Contact
         ``foot_angle_ic_raw_deg``
         (heel->toe pitch, + toe up), ``foot_strike_angle_ic_deg`` (raw minus the
         per-foot mid-stance foot-flat pitch), ``foot_strike`` (Altman & Davis on
-        the latter), ``knee_flexion_ic_deg`` and ``knee_flexion_peak_stance_deg``
-        (180 - angle(hip, knee, ankle)), ``knee_flexion_excursion_deg`` (peak - IC),
+        the latter), ``knee_flexion_ic_deg`` (:func:`knee_flexion`: thigh minus shank),
+        ``knee_flexion_peak_stance_deg`` and ``knee_flexion_excursion_deg`` (peak - IC), both
+        from the landmarks' 180 - angle(hip, knee, ankle),
         ``overstride_pct_leg`` / ``overstride_cm`` (heel ahead of pelvis at IC,
         + ahead), ``trunk_lean_deg`` (mid-hips -> mid-shoulders from vertical,
         + forward), ``vertical_oscillation_pct_leg`` (pelvis height range from
@@ -181,13 +197,17 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[Contact
         raw = _num(pitch_from_horizontal(_at(toe, t, ic) - _at(heel, t, ic), d))
         ref = offsets[f]
         fsa = _num(raw - ref) if raw is not None else None
-        knee_ic = _num(flexion_angle(h_ic, k_ic, a_ic))
+        knee_ic = _num(knee_flexion(h_ic, k_ic, a_ic, k_sil, a_sil, d))
+        # Peak and excursion stay on the landmarks' own angle throughout: the silhouette's shank
+        # is seldom measured through mid-stance (the other leg crosses it), and mixing the two
+        # sources within one contact would make the excursion their difference.
+        knee_lm = _num(flexion_angle(h_ic, k_ic, a_ic))
         peak = None
-        if s.to_index is not None and knee_ic is not None:
+        if s.to_index is not None and knee_lm is not None:
             sel = slice(s.ic_index, s.to_index + 1)
             fl = flexion_angle(hip[sel], knee[sel], ankle[sel])
             fl = fl[np.isfinite(fl)]
-            peak = max(knee_ic, float(fl.max())) if fl.size else knee_ic
+            peak = max(knee_lm, float(fl.max())) if fl.size else knee_lm
         # The shoe's rear end on the silhouette where measured (MediaPipe's heel sits inside the shoe).
         heel_edge = _at(kp.point(f"{f}_heel_silhouette"), t, ic)
         heel_ic = heel_edge if np.all(np.isfinite(heel_edge)) else _at(heel, t, ic)
@@ -218,7 +238,7 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[Contact
             foot_strike=foot_strike_class(fsa),
             knee_flexion_ic_deg=knee_ic,
             knee_flexion_peak_stance_deg=peak,
-            knee_flexion_excursion_deg=peak - knee_ic if peak is not None else None,
+            knee_flexion_excursion_deg=peak - knee_lm if peak is not None else None,
             overstride_pct_leg=_num(100.0 * ahead / leg) if leg_ok else None,
             overstride_cm=_num(ahead * cm) if cm else None,
             trunk_lean_deg=trunk,
@@ -228,4 +248,4 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[Contact
     return out
 
 
-__all__ = ["stance_metrics", "foot_strike_class", "foot_flat_offsets", "foot_pitch", "frames_read_at"]
+__all__ = ["stance_metrics", "knee_flexion", "foot_strike_class", "foot_flat_offsets", "foot_pitch", "frames_read_at"]
