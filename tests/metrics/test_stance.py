@@ -116,21 +116,20 @@ def test_value_at_ic_falls_back_to_linear_next_to_a_gap():
     assert np.isnan(_at(series, t, 4.5 / 30)[0])
 
 
-def test_knee_flexion_takes_the_silhouette_shank_where_measured():
-    """Thigh 25 deg forward; MediaPipe's shank 12 deg forward, the silhouette's 4: flexion 21, and 13 without it."""
-    from runform.metrics.stance import knee_flexion
-
-    def ray(origin, deg, length):
-        return np.asarray(origin) + length * np.array([np.sin(np.radians(deg)), np.cos(np.radians(deg))])
-
-    hip = np.array([[500.0, 600.0]])
-    knee = ray(hip[0], 25.0, 200.0)[None]
-    ankle = ray(knee[0], 12.0, 210.0)[None]
-    k_sil = ray(knee[0], 4.0, 20.0)[None]
-    a_sil = ray(knee[0], 4.0, 190.0)[None]
-    assert knee_flexion(hip, knee, ankle, k_sil, a_sil, 1)[0] == pytest.approx(21.0)
-    unseen = np.full((1, 2), np.nan)
-    assert knee_flexion(hip, knee, ankle, unseen, unseen, 1)[0] == pytest.approx(13.0)
-    # Facing the other way (mirrored x): the same flexion.
-    flip = np.array([-1.0, 1.0])
-    assert knee_flexion(hip * flip, knee * flip, ankle * flip, k_sil * flip, a_sil * flip, -1)[0] == pytest.approx(21.0)
+@pytest.mark.parametrize("direction", [1, -1])
+def test_knee_flexion_at_contact_takes_the_shin_line_the_shin_angle_uses(direction):
+    """Thigh 18.4 deg forward; MediaPipe's shank 6.3 deg, the silhouette's 2: flexion 16.4 with the
+    silhouette, 12.1 (180 - hip-knee-ankle) without it; the excursion stays on the landmarks."""
+    kp = _posed(direction)
+    geom = RunnerGeometry(direction, None, True, 1.0, 0.0)
+    st = [Stance("left", 1, 2, 0.1, 0.2)]
+    (plain,) = stance_metrics(kp, geom, st)
+    thigh = np.degrees(np.arctan2(0.15, 0.45))
+    assert plain["knee_flexion_ic_deg"] == pytest.approx(thigh - np.degrees(np.arctan2(0.05, 0.45)), abs=1e-6)
+    xy = kp.xy.copy()
+    xy[:, INDEX["left_knee_silhouette"]] = (direction * 0.15, -0.5)
+    xy[:, INDEX["left_ankle_silhouette"]] = (direction * (0.15 + 0.35 * np.tan(np.radians(2.0))), -0.15)
+    (m,) = stance_metrics(kp.with_xy(xy, np.isfinite(xy[..., 0]).astype(float)), geom, st)
+    assert m["shin_angle_source"] == "silhouette" and m["shin_angle_ic_deg"] == pytest.approx(2.0)
+    assert m["knee_flexion_ic_deg"] == pytest.approx(thigh - 2.0)
+    assert m["knee_flexion_excursion_deg"] == pytest.approx(plain["knee_flexion_excursion_deg"])

@@ -122,21 +122,6 @@ def _next_ic(stances, i: int, same: bool):
     return None
 
 
-def knee_flexion(hip, knee, ankle, knee_sil, ankle_sil, direction: int) -> np.ndarray:
-    """Knee flexion (deg, 0 = straight, + flexed) in the sagittal view: the thigh's angle from the
-    vertical (hip -> knee landmarks) minus the shank's, the shank taken as the silhouette's
-    knee -> ankle joint-centre line where it was measured (as the shin angle is; MediaPipe's own
-    knee -> ankle line is 2-3 times further off on real video), else 180 - hip-knee-ankle.
-
-    On the annotated real clip (16 near-foot contacts) this read knee flexion at contact to MAE
-    5.3 deg (bias +3.3) against 6.3 (+4.9) with MediaPipe's shank; on the six rendered samples
-    to 2.0-5.8 deg against 2.7-9.8.
-    """
-    thigh = angle_from_vertical(np.asarray(knee, float) - np.asarray(hip, float), direction)
-    shank = angle_from_vertical(np.asarray(ankle_sil, float) - np.asarray(knee_sil, float), direction)
-    return np.where(np.isfinite(shank), thigh - shank, flexion_angle(hip, knee, ankle))
-
-
 def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[Contact]:
     """One :class:`~runform.metrics.contact.Contact` per stance, in time order.
 
@@ -164,7 +149,8 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[Contact
         ``foot_angle_ic_raw_deg``
         (heel->toe pitch, + toe up), ``foot_strike_angle_ic_deg`` (raw minus the
         per-foot mid-stance foot-flat pitch), ``foot_strike`` (Altman & Davis on
-        the latter), ``knee_flexion_ic_deg`` (:func:`knee_flexion`: thigh minus shank),
+        the latter), ``knee_flexion_ic_deg`` (thigh from vertical minus the shin angle, the
+        silhouette's where measured, else 180 - angle(hip, knee, ankle)),
         ``knee_flexion_peak_stance_deg`` and ``knee_flexion_excursion_deg`` (peak - IC), both
         from the landmarks' 180 - angle(hip, knee, ankle),
         ``overstride_pct_leg`` / ``overstride_cm`` (heel ahead of pelvis at IC,
@@ -197,11 +183,16 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[Contact
         raw = _num(pitch_from_horizontal(_at(toe, t, ic) - _at(heel, t, ic), d))
         ref = offsets[f]
         fsa = _num(raw - ref) if raw is not None else None
-        knee_ic = _num(knee_flexion(h_ic, k_ic, a_ic, k_sil, a_sil, d))
+        # Knee flexion at contact: the thigh's angle from vertical minus the shin line the shin
+        # angle uses (the silhouette's, where measured: MediaPipe's knee -> ankle line is 2-3 times
+        # further off on real video). On the annotated real clip (16 near-foot contacts) MAE 5.3 deg,
+        # bias +3.3, against 6.3 (+4.9) with MediaPipe's shank; renders 2.0-5.8 against 2.7-9.8.
+        knee_lm = _num(flexion_angle(h_ic, k_ic, a_ic))
+        thigh = _num(angle_from_vertical(k_ic - h_ic, d))
+        knee_ic = thigh - shin_sil if shin_sil is not None and thigh is not None else knee_lm
         # Peak and excursion stay on the landmarks' own angle throughout: the silhouette's shank
         # is seldom measured through mid-stance (the other leg crosses it), and mixing the two
         # sources within one contact would make the excursion their difference.
-        knee_lm = _num(flexion_angle(h_ic, k_ic, a_ic))
         peak = None
         if s.to_index is not None and knee_lm is not None:
             sel = slice(s.ic_index, s.to_index + 1)
@@ -248,4 +239,4 @@ def stance_metrics(kp: Keypoints, geom: RunnerGeometry, stances) -> list[Contact
     return out
 
 
-__all__ = ["stance_metrics", "knee_flexion", "foot_strike_class", "foot_flat_offsets", "foot_pitch", "frames_read_at"]
+__all__ = ["stance_metrics", "foot_strike_class", "foot_flat_offsets", "foot_pitch", "frames_read_at"]
