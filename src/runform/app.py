@@ -93,7 +93,8 @@ def run_analysis(input_path: Path, out: Path, config: AnalysisConfig = AnalysisC
             kp, info = load_keypoints(input_path, config, cache_dir=target, progress=update)
         analysis = analyze_keypoints(kp, info, config)
         cues = coaching_cues(analysis.summary, analysis.contacts, analysis.quality, thresholds,
-                             overstriding=analysis.overstriding)
+                             overstriding=analysis.overstriding,
+                             video=info.source_type in ("video", "openpose"))
         paths = write_all(analysis, cues, target, input_path, options, thresholds, progress)
         paths["log"] = write_log(target, input_path, config, options, analysis, cues, time.perf_counter() - t0)
     except OSError as err:

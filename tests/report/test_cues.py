@@ -152,3 +152,14 @@ def test_knee_cue_counts_the_near_leg_when_the_summary_is_the_near_legs():
     out = coaching_cues(_summary(st, knee_flexion_excursion_deg=10.0, near_leg_metrics_from="left"), st, {})
     knee = next(c for c in out["cues"] if c["id"] == "knee_give")
     assert knee["finding"]["contacts_supporting"] == "10 of 10"  # the left leg's 10, not all 20
+
+
+def test_knee_cue_is_withheld_on_video_with_the_reason():
+    """Knee flexion excursion has no real-video truth: on video the stiff-knee cue is withheld, not given."""
+    st = _strides(excursion=10.0)
+    summary = _summary(st, knee_flexion_excursion_deg=10.0)
+    assert "knee_give" in ids(coaching_cues(summary, st, {}))  # motion capture: given
+    out = coaching_cues(summary, st, {}, video=True)
+    assert "knee_give" not in ids(out) and "knee_give" not in out["more"]
+    reason = next(w["reason"] for w in out["withheld"] if w["id"] == "knee_give")
+    assert "no real-video truth" in reason and out["bands"]["knee_flexion_excursion_deg"] in ("amber", "red")
