@@ -108,12 +108,12 @@ def test_shank_turns_at_a_real_rate_through_contact():
     """RBDS/RIC mean curves: the shank turns back ~1.6 deg per 1 % of stride just after IC
     and the heel's forward peak (rel. pelvis) leads IC by ~25 ms; a kinked model (7-12 deg
     in the first 20 ms) made every shin-at-contact reading depend on frame timing."""
-    from runform.synth.runner import _leg_model, _t0, _to_image, _world_pose, measure_pose
+    from runform.synth.runner import _leg_model, _t0, _world_pose, measure_pose, to_image
 
     for p in (GaitParams(shin_angle_ic_deg=3.0, cadence_spm=176), GaitParams(shin_angle_ic_deg=11.0, cadence_spm=160)):
         leg = _leg_model(p)
         ic = _t0(p) + 2 * p.stride_s
-        shin = [measure_pose(_to_image(_world_pose(p, leg, np.array([ic + f * p.stride_s])), 1)[0], 1, "right")
+        shin = [measure_pose(to_image(_world_pose(p, leg, np.array([ic + f * p.stride_s])), 1)[0], 1, "right")
                 ["shin_angle_ic_deg"] for f in (0.0, 0.01, 0.03)]
         assert abs(shin[0] - p.shin_angle_ic_deg) < 0.1
         assert 1.0 < shin[0] - shin[1] < 3.0

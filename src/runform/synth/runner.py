@@ -24,11 +24,12 @@ Output keypoints use image-style coordinates: ``x = direction * X``, ``y = -Y``
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from ..keypoints import INDEX, KEYPOINT_NAMES, Keypoints
+from .image_pose import measure_pose, to_image, to_pixels
 from .kinematics import LegModel
 from .late_swing import HEEL_LEAD_PCT, KNEE_MIN_PCT, population_runner
 
@@ -307,38 +308,6 @@ def _world_pose(p: GaitParams, leg: LegModel, t: np.ndarray) -> np.ndarray:
     return out
 
 
-def _to_image(world: np.ndarray, direction: int) -> np.ndarray:
-    img = world.copy()
-    img[..., 0] *= direction
-    img[..., 1] *= -1.0
-    return img
-
-
-def _angle_from_vertical(fwd, down):
-    return np.degrees(np.arctan2(fwd, down))
-
-
-def measure_pose(xy: np.ndarray, direction: int, side: str) -> dict:
-    """Project-convention angles of one image-style (K, 2) pose for ``side``."""
-    P = {n: xy[INDEX[n]] for n in KEYPOINT_NAMES}
-    hip, knee, ankle = P[f"{side}_hip"], P[f"{side}_knee"], P[f"{side}_ankle"]
-    heel, toe = P[f"{side}_heel"], P[f"{side}_toe"]
-    ks = ankle - knee
-    shin = _angle_from_vertical(direction * ks[0], ks[1])
-    ft = toe - heel
-    strike = np.degrees(np.arctan2(-ft[1], direction * ft[0]))
-    a, b = hip - knee, ankle - knee
-    inner = np.degrees(np.arccos(np.clip(a @ b / np.linalg.norm(a) / np.linalg.norm(b), -1, 1)))
-    leg_len = np.linalg.norm(hip - knee) + np.linalg.norm(knee - ankle)
-    over = 100.0 * direction * (heel[0] - P["pelvis"][0]) / leg_len
-    mid_sh = 0.5 * (P["left_shoulder"] + P["right_shoulder"])
-    tr = mid_sh - P["pelvis"]
-    lean = _angle_from_vertical(direction * tr[0], -tr[1])
-    return {"shin_angle_ic_deg": float(shin), "foot_strike_angle_ic_deg": float(strike),
-            "knee_flexion_ic_deg": float(180.0 - inner), "overstride_pct_leg": float(over),
-            "trunk_lean_deg": float(lean)}
-
-
 def generate_run(params: GaitParams | None = None) -> tuple[Keypoints, dict]:
     """Generate a keypoint series (units ``m``, y down, ground y = 0) and its truth.
 
@@ -355,7 +324,7 @@ def generate_run(params: GaitParams | None = None) -> tuple[Keypoints, dict]:
     leg = _leg_model(p)
     n = int(np.floor(p.duration_s * p.fps + 1e-9))
     t = np.arange(n) / p.fps
-    xy = _to_image(_world_pose(p, leg, t), p.direction)
+    xy = to_image(_world_pose(p, leg, t), p.direction)
     if p.noise_m > 0:
         xy = xy + np.random.default_rng(p.seed).normal(0.0, p.noise_m, xy.shape)
     conf = np.ones(xy.shape[:2])
@@ -383,7 +352,7 @@ def generate_run(params: GaitParams | None = None) -> tuple[Keypoints, dict]:
             if ic < 0 or to > t_end:
                 continue
             events.append({"foot": foot, "ic_time_s": float(ic), "to_time_s": float(to)})
-            pose = _to_image(_world_pose(p, leg, np.array([ic])), p.direction)[0]
+            pose = to_image(_world_pose(p, leg, np.array([ic])), p.direction)[0]
             stances.append({"foot": foot, "ic_time_s": float(ic), "to_time_s": float(to),
                             **measure_pose(pose, p.direction, foot)})
     events.sort(key=lambda e: e["ic_time_s"])
@@ -403,20 +372,3 @@ def generate_run(params: GaitParams | None = None) -> tuple[Keypoints, dict]:
                          else float(np.degrees(leg.lead_retraction))},
              "params": asdict(p)}
     return kp, truth
-
-
-def to_pixels(kp: Keypoints, scale_px_per_m: float, origin_px: tuple[float, float],
-              image_size: tuple[int, int] | None = None) -> Keypoints:
-    """Map a metre series to pixels: ``px = origin + scale * xy`` (y stays down).
-
-    ``origin_px`` is where the world origin (pelvis x, ground) lands in the image.
-    """
-    if kp.units != "m":
-        raise ValueError(f"to_pixels expects units 'm', got {kp.units!r}")
-    xy = np.asarray(origin_px, float) + scale_px_per_m * kp.xy
-    if image_size is None:
-        finite = xy[np.isfinite(xy)]
-        hi = np.nanmax(xy.reshape(-1, 2), axis=0) if finite.size else np.zeros(2)
-        image_size = (int(np.ceil(max(hi[0], 1) + origin_px[0] * 0)) + 1,
-                      int(np.ceil(max(hi[1], 1))) + 1)
-    return replace(kp, xy=xy, units="px", image_size=tuple(int(v) for v in image_size))
