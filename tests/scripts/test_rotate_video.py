@@ -140,19 +140,15 @@ def rolled_sample(tmp_path_factory):
 @pytest.mark.slow
 def test_rolled_sample_is_levelled_and_its_shin_does_not_follow_the_roll(rolled_sample):
     """The camera's roll is found to 0.2 deg (measured 0.02), and the shin does not take the roll on (an
-    unlevelled 5 deg roll moves it 5 deg; measured +1.3 / -0.6 deg on this cut)."""
+    unlevelled 5 deg roll moves it 5 deg; measured +0.7 / -0.6 deg on this cut)."""
     for deg, (shin, vertical) in rolled_sample.items():
         assert vertical == pytest.approx(deg, abs=0.2)
         assert abs(shin - rolled_sample[0.0][0]) <= 3.5, rolled_sample
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="README, Accuracy, rendered samples (scripts/validate_roll.py): single "
-                                        "touchdowns scatter by 0.3-1.8 frames with the pose model's mask (about 5 px "
-                                        "a mask pixel at the foot), so a median shin moves by up to 1.7 deg with the "
-                                        "roll, and by as much with a 15 % zoom alone; this cut reads +1.3 / -0.6 deg, "
-                                        "its whole 10 s +1.3 / -1.7, the 60 fps sample's 10 s +1.6 / +0.6")
 def test_rolled_sample_keeps_its_shin_angle_within_1_5_deg(rolled_sample):
-    """Issue 11's acceptance: a bundled sample rolled by +-5 deg gives the level shin angle within 1.5 deg."""
+    """Issue 11's acceptance: a bundled sample rolled by +-5 deg gives the level shin angle within 1.5 deg
+    (measured +0.70 / -0.56 on this cut; scripts/validate_roll.py: at most 1.43 over eight copies)."""
     level = rolled_sample[0.0][0]
     assert all(abs(shin - level) <= 1.5 for shin, _ in rolled_sample.values()), rolled_sample
