@@ -10,7 +10,7 @@ and of the annotated clip), about the pixel grid's centre ((w-1)/2, (h-1)/2).
 (x1.15 for 5 deg on 720x1280), so no artificial straight edge enters the frame;
 ``"black"`` and ``"replicate"`` keep the scale and fill the corners. ``zoom`` sets the scale
 instead: a level reference for copies rolled with zoom fill is made at their zoom, so that the
-roll is all that differs (a 15 % zoom alone moves a 4 s cut's median shin by 1.7 deg, as the
+roll is all that differs (a 15 % zoom alone moves a 4 s cut's median shin by 1.5 deg, as the
 pose model's mask meets the shoe at another scale).
 
 Frames keep their presentation times (ms) and the stream its nominal rate; output is
