@@ -17,7 +17,6 @@ shin of a rolled copy is more than 1.5 deg from the level copy's (issue 11's acc
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
@@ -27,18 +26,13 @@ import numpy as np
 
 from runform.pipeline import AnalysisConfig, analyze_keypoints, load_keypoints
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support.rotate_video import rotate_video  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 ROLLS = (5.0, -5.0)
 SHIN_TOLERANCE_DEG = 1.5
 ROLL_TOLERANCE_DEG = 0.2
-
-
-def _rotate_video():
-    spec = importlib.util.spec_from_file_location("rotate_video", ROOT / "scripts" / "support" / "rotate_video.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["rotate_video"] = mod
-    spec.loader.exec_module(mod)
-    return mod.rotate_video
 
 
 def read_copy(path: Path, cache: Path | None) -> tuple[float, float, float]:
@@ -51,11 +45,10 @@ def read_copy(path: Path, cache: Path | None) -> tuple[float, float, float]:
 
 def check_sample(sample: Path, seconds: float, folder: Path, cache: Path | None) -> bool:
     """Write the three copies of one sample, print their readings; True when within the tolerances."""
-    rotate = _rotate_video()
     found, zoom = {}, None
     for deg in (*ROLLS, 0.0):
         path = folder / f"{sample.stem}_{seconds:g}s_{deg:+.0f}.mp4"
-        zoom = rotate(sample, path, deg, max_s=seconds, zoom=zoom if deg == 0.0 else None)["zoom"]
+        zoom = rotate_video(sample, path, deg, max_s=seconds, zoom=zoom if deg == 0.0 else None)["zoom"]
         found[deg] = read_copy(path, cache)
     vertical0, all0, session0 = found[0.0]
     click.echo(f"{sample.stem}, first {seconds:g} s, zoom {zoom:.3f}: level copy shin {all0:.2f} (all), "
